@@ -1,0 +1,5 @@
+"""The gateway's own tables (users) share this declarative base (and its migrations)."""
+
+from propops.db import make_base
+
+Base = make_base()

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import asyncio
+import time
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from propops.auth import Forbidden, Unauthorized, can, decode_token
+from propops.errors import NotFound
+from propops.settings import DEPARTMENTS
+
+from gateway.proxy.forward import forward
+
+router = APIRouter(tags=["gateway"])
+
+PUBLIC_PREFIXES: dict[str, tuple[str, ...]] = {}
+
+
+async def _check_active(request: Request, user_id: str) -> None:
+    """A deactivated user's token stops working at the gateway (cached a few seconds)."""
+    ctx = request.app.state.ctx
+    now = time.monotonic()
+    cached = ctx.active_cache.get(user_id)
+    if cached is None or now - cached[1] > ctx.settings.user_cache_seconds:
+        from gateway.users.models import User
+
+        async with ctx.db.sessions() as session:
+            user = await session.get(User, user_id)
+            active = bool(user and user.active)
+        ctx.active_cache[user_id] = (active, now)
+    else:
+        active = cached[0]
+    if not active:
+        raise Unauthorized("user is deactivated or no longer exists")
+
+
+def _is_public(service: str, path: str, method: str) -> bool:
+    return method == "GET" and path.startswith(PUBLIC_PREFIXES.get(service, ()) or ("\0",))
+
+
+@router.api_route(
+    "/api/{service}/{path:path}",
+    methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+    include_in_schema=False,
+)
+async def proxy(service: str, path: str, request: Request) -> Response:
+    ctx = request.app.state.ctx
+    if service not in DEPARTMENTS:
+        raise NotFound(f"no service named {service!r}", field="service")
+    if not _is_public(service, path, request.method):
+        auth = request.headers.get("authorization", "")
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthorized("missing bearer token")
+        principal = decode_token(ctx.settings, token)
+        await _check_active(request, principal.user_id)
+        write = request.method not in ("GET", "HEAD", "OPTIONS")
+        if not can(principal, service, write=write):
+            raise Forbidden(
+                f"role(s) {sorted(principal.roles)} may not "
+                f"{'write' if write else 'read'} {service}"
+            )
+    return await forward(ctx.http, ctx.urls[service], service, path, request)
+
+
+@router.get("/api/health", tags=["gateway"], summary="Health of every service and of NATS")
+async def health(request: Request) -> JSONResponse:
+    ctx = request.app.state.ctx
+
+    async def check(name: str, url: str) -> tuple[str, str]:
+        try:
+            r = await ctx.http.get(f"{url}/readyz", timeout=ctx.settings.health_timeout)
+            return name, "ok" if r.status_code == 200 else f"not ready ({r.status_code})"
+        except Exception as exc:
+            return name, f"unreachable ({type(exc).__name__})"
+
+    async def nats() -> tuple[str, str]:
+        try:
+            await asyncio.wait_for(ctx.bus.ping(), ctx.settings.health_timeout)
+            return "nats", "ok"
+        except Exception as exc:
+            return "nats", f"unreachable ({type(exc).__name__})"
+
+    results = await asyncio.gather(*(check(n, u) for n, u in ctx.urls.items()), nats())
+    services = dict(results)
+    ok = all(v == "ok" for v in services.values())
+    return JSONResponse(
+        {"status": "ok" if ok else "degraded", "services": services}, status_code=200 if ok else 503
+    )

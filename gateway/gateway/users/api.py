@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Header, Request
+from fastapi.responses import JSONResponse
+from propops.auth import Principal, Unauthorized, current_principal, issue_token, require_role
+from propops.errors import Invalid
+from propops.idempotency import idempotent_create
+from propops.pagination import Page, PageParams, page_params, paginate
+from propops.service import get_session
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.users import service
+from gateway.users.schemas import Token, UserIn, UserOut, UserPatch
+
+router = APIRouter(prefix="/api", tags=["users"])
+admin_only = Depends(require_role("admin"))
+
+
+@router.post("/auth/token", response_model=Token, summary="Sign in (OAuth2 password form)")
+async def token(
+    request: Request,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    session: AsyncSession = Depends(get_session),
+) -> Token:
+    user = await service.authenticate(session, username, password)
+    if user is None:
+        raise Unauthorized("wrong username or password, or the user is deactivated")
+    await session.commit()
+    settings = request.app.state.settings
+    return Token(
+        access_token=issue_token(
+            settings,
+            user_id=user.id,
+            username=user.username,
+            roles=user.roles,
+            property_ids=user.property_ids,
+        ),
+        expires_in=settings.jwt_ttl_seconds,
+    )
+
+
+@router.get("/me", response_model=UserOut)
+async def me(
+    principal: Principal = Depends(current_principal), session: AsyncSession = Depends(get_session)
+) -> UserOut:
+    return UserOut.model_validate(await service.get_user(session, principal.user_id))
+
+
+@router.post("/users", status_code=201, response_model=UserOut, dependencies=[admin_only])
+async def create_user(
+    data: UserIn, request: Request, session: AsyncSession = Depends(get_session)
+) -> JSONResponse:
+    async def create() -> UserOut:
+        return UserOut.model_validate(await service.create_user(session, data))
+
+    return await idempotent_create(request, session, data.model_dump(exclude={"password"}), create)
+
+
+@router.get("/users", response_model=Page[UserOut], dependencies=[admin_only])
+async def list_users(
+    active: bool | None = None,
+    page: PageParams = Depends(page_params),
+    session: AsyncSession = Depends(get_session),
+) -> Page[UserOut]:
+    return await paginate(session, service.list_users(active), page, UserOut.model_validate)
+
+
+@router.get("/users/{user_id}", response_model=UserOut, dependencies=[admin_only])
+async def get_user(user_id: str, session: AsyncSession = Depends(get_session)) -> UserOut:
+    return UserOut.model_validate(await service.get_user(session, user_id))
+
+
+def _if_match(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value.strip().strip("W/").strip('"'))
+    except ValueError:
+        raise Invalid("If-Match must be the user's version number", field="If-Match") from None
+
+
+@router.patch("/users/{user_id}", response_model=UserOut, dependencies=[admin_only])
+async def update_user(
+    user_id: str,
+    patch: UserPatch,
+    if_match: str | None = Header(default=None),
+    session: AsyncSession = Depends(get_session),
+) -> UserOut:
+    user = await service.update_user(session, user_id, patch, _if_match(if_match))
+    out = UserOut.model_validate(user)
+    await session.commit()
+    return out
+
+
+@router.post("/users/{user_id}/deactivate", response_model=UserOut, dependencies=[admin_only])
+async def deactivate_user(user_id: str, session: AsyncSession = Depends(get_session)) -> UserOut:
+    user = await service.update_user(session, user_id, UserPatch(active=False))
+    out = UserOut.model_validate(user)
+    await session.commit()
+    return out
+
+
+@router.post("/users/{user_id}/activate", response_model=UserOut, dependencies=[admin_only])
+async def activate_user(user_id: str, session: AsyncSession = Depends(get_session)) -> UserOut:
+    user = await service.update_user(session, user_id, UserPatch(active=True))
+    out = UserOut.model_validate(user)
+    await session.commit()
+    return out

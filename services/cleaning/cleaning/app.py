@@ -1,0 +1,19 @@
+"""保潔部 · Cleaning and greening."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from propops.service import build_service_app
+from propops.settings import ServiceSettings
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    return build_service_app(
+        settings or ServiceSettings(service_name="cleaning"),
+        title="PropOps cleaning",
+        description="保潔部 · Cleaning and greening.",
+        routers=[],
+        migrations=Path(__file__).parent / "migrations",
+    )

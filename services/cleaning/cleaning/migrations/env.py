@@ -1,0 +1,4 @@
+from cleaning.db import Base
+from propops.migrations import run_env
+
+run_env(Base.metadata)

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from propops.auth import Principal, current_principal
+from propops.pagination import Page, PageParams, page_params, paginate
+from propops.service import get_session
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fees.accounts import service
+from fees.accounts.schemas import AccountOut
+
+router = APIRouter(tags=["accounts"])
+
+
+@router.get("/accounts", response_model=Page[AccountOut])
+async def list_accounts(
+    unit_id: str | None = None,
+    property_id: str | None = None,
+    page: PageParams = Depends(page_params),
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> Page[AccountOut]:
+    stmt = service.list_accounts(principal, unit_id=unit_id, property_id=property_id)
+    return await paginate(session, stmt, page, AccountOut.model_validate)
+
+
+@router.get("/accounts/{account_id}", response_model=AccountOut)
+async def get_account(
+    account_id: str,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> AccountOut:
+    return AccountOut.model_validate(await service.get_account(session, account_id, principal))

@@ -1,0 +1,63 @@
+"""Rules of fee accounts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from propops.auth import Principal, check_property
+from propops.errors import NotFound
+from propops.events.payloads import AccountOpened, UnitRegistered
+from propops.messaging.outbox import emit
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fees.accounts.models import Account
+
+
+async def open_account_for_unit(
+    session: AsyncSession, unit: UnitRegistered, namespace: str = ""
+) -> Account:
+    """Open the unit's account; a unit has at most one (a second call returns the first)."""
+    existing = await session.scalar(select(Account).where(Account.unit_id == unit.unit_id))
+    if existing is not None:
+        return existing
+    account = Account(
+        unit_id=unit.unit_id,
+        property_id=unit.property_id,
+        property_code=unit.property_code,
+        building=unit.building,
+        unit_number=unit.number,
+        balance=Decimal("0.00"),
+    )
+    session.add(account)
+    await session.flush()
+    emit(
+        session,
+        AccountOpened(
+            account_id=account.id, unit_id=account.unit_id, property_id=account.property_id
+        ),
+        subject=account.id,
+        namespace=namespace,
+    )
+    return account
+
+
+async def get_account(session: AsyncSession, account_id: str, principal: Principal) -> Account:
+    account = await session.get(Account, account_id)
+    if account is None:
+        raise NotFound(f"account {account_id} not found", field="account_id")
+    check_property(principal, account.property_id)
+    return account
+
+
+def list_accounts(
+    principal: Principal, *, unit_id: str | None = None, property_id: str | None = None
+) -> Select[tuple[Account]]:
+    stmt = select(Account).order_by(Account.property_code, Account.building, Account.unit_number)
+    if principal.property_ids:
+        stmt = stmt.where(Account.property_id.in_(principal.property_ids))
+    if unit_id:
+        stmt = stmt.where(Account.unit_id == unit_id)
+    if property_id:
+        stmt = stmt.where(Account.property_id == property_id)
+    return stmt

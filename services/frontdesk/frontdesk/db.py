@@ -1,0 +1,5 @@
+"""The front desk's own tables share this declarative base (and its migrations)."""
+
+from propops.db import make_base
+
+Base = make_base()

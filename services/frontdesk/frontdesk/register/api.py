@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from propops.auth import Principal, current_principal
+from propops.idempotency import idempotent_create
+from propops.pagination import Page, PageParams, page_params, paginate
+from propops.service import get_session
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from frontdesk.register import service
+from frontdesk.register.schemas import PropertyIn, PropertyOut, UnitIn, UnitOut
+
+router = APIRouter(tags=["register"])
+
+
+@router.post("/properties", status_code=201, response_model=PropertyOut)
+async def create_property(
+    data: PropertyIn, request: Request, session: AsyncSession = Depends(get_session)
+) -> JSONResponse:
+    async def create() -> PropertyOut:
+        return PropertyOut.model_validate(await service.create_property(session, data))
+
+    return await idempotent_create(request, session, data, create)
+
+
+@router.get("/properties", response_model=Page[PropertyOut])
+async def list_properties(
+    code: str | None = None,
+    page: PageParams = Depends(page_params),
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> Page[PropertyOut]:
+    return await paginate(
+        session, service.list_properties(principal, code), page, PropertyOut.model_validate
+    )
+
+
+@router.get("/properties/{property_id}", response_model=PropertyOut)
+async def get_property(
+    property_id: str,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> PropertyOut:
+    return PropertyOut.model_validate(await service.get_property(session, property_id, principal))
+
+
+@router.post("/units", status_code=201, response_model=UnitOut)
+async def register_unit(
+    data: UnitIn,
+    request: Request,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> JSONResponse:
+    namespace = request.app.state.settings.nats_namespace
+
+    async def create() -> UnitOut:
+        return UnitOut.model_validate(
+            await service.register_unit(session, data, principal, namespace)
+        )
+
+    return await idempotent_create(request, session, data, create)
+
+
+@router.get("/units", response_model=Page[UnitOut])
+async def list_units(
+    property_id: str | None = None,
+    building: str | None = None,
+    floor: int | None = Query(None),
+    page: PageParams = Depends(page_params),
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> Page[UnitOut]:
+    stmt = service.list_units(principal, property_id=property_id, building=building, floor=floor)
+    return await paginate(session, stmt, page, UnitOut.model_validate)
+
+
+@router.get("/units/{unit_id}", response_model=UnitOut)
+async def get_unit(
+    unit_id: str,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> UnitOut:
+    return UnitOut.model_validate(await service.get_unit(session, unit_id, principal))

@@ -1,0 +1,100 @@
+"""Rules of the property register. Called by the routes, by handlers and by tests alike."""
+
+from __future__ import annotations
+
+from propops.auth import Principal, check_property
+from propops.errors import Conflict, Invalid, NotFound
+from propops.events.payloads import UnitRegistered
+from propops.messaging.outbox import emit
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from frontdesk.register.models import Property, Unit
+from frontdesk.register.schemas import PropertyIn, UnitIn
+
+
+async def create_property(session: AsyncSession, data: PropertyIn) -> Property:
+    if await session.scalar(select(Property.id).where(Property.code == data.code)):
+        raise Conflict(f"property code {data.code!r} is taken", field="code")
+    prop = Property(code=data.code, name=data.name)
+    session.add(prop)
+    await session.flush()
+    return prop
+
+
+async def get_property(session: AsyncSession, property_id: str, principal: Principal) -> Property:
+    prop = await session.get(Property, property_id)
+    if prop is None:
+        raise NotFound(f"property {property_id} not found", field="property_id")
+    check_property(principal, prop.id)
+    return prop
+
+
+def list_properties(principal: Principal, code: str | None = None) -> Select[tuple[Property]]:
+    stmt = select(Property).order_by(Property.code)
+    if principal.property_ids:
+        stmt = stmt.where(Property.id.in_(principal.property_ids))
+    if code:
+        stmt = stmt.where(Property.code == code)
+    return stmt
+
+
+async def register_unit(
+    session: AsyncSession, data: UnitIn, principal: Principal, namespace: str = ""
+) -> Unit:
+    prop = await session.get(Property, data.property_id)
+    if prop is None:
+        raise Invalid(f"property {data.property_id} does not exist", field="property_id")
+    check_property(principal, prop.id)
+    clash = await session.scalar(
+        select(Unit.id).where(
+            Unit.property_id == prop.id, Unit.building == data.building, Unit.number == data.number
+        )
+    )
+    if clash:
+        raise Conflict(f"unit {data.building}/{data.number} is already registered", field="number")
+    unit = Unit(**data.model_dump())
+    session.add(unit)
+    await session.flush()
+    emit(
+        session,
+        UnitRegistered(
+            unit_id=unit.id,
+            property_id=prop.id,
+            property_code=prop.code,
+            building=unit.building,
+            number=unit.number,
+            floor=unit.floor,
+            area_m2=unit.area_m2,
+        ),
+        subject=unit.id,
+        namespace=namespace,
+    )
+    return unit
+
+
+async def get_unit(session: AsyncSession, unit_id: str, principal: Principal) -> Unit:
+    unit = await session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound(f"unit {unit_id} not found", field="unit_id")
+    check_property(principal, unit.property_id)
+    return unit
+
+
+def list_units(
+    principal: Principal,
+    *,
+    property_id: str | None = None,
+    building: str | None = None,
+    floor: int | None = None,
+) -> Select[tuple[Unit]]:
+    stmt = select(Unit).order_by(Unit.property_id, Unit.building, Unit.number)
+    if principal.property_ids:
+        stmt = stmt.where(Unit.property_id.in_(principal.property_ids))
+    if property_id:
+        stmt = stmt.where(Unit.property_id == property_id)
+    if building:
+        stmt = stmt.where(Unit.building == building)
+    if floor is not None:
+        stmt = stmt.where(Unit.floor == floor)
+    return stmt

@@ -1,0 +1,143 @@
+"""Tokens, roles and rights, and the FastAPI dependencies that enforce them.
+
+Rights (one rule for the gateway and every service): a department's role reads and writes its own
+service; ``manager`` reads every service; ``admin`` does everything. A user's ``property_ids``
+scope what they see (empty: every property).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from propops.errors import DomainError, Forbidden
+from propops.settings import DEPARTMENTS, ServiceSettings
+
+ROLES: tuple[str, ...] = ("admin", "manager", *DEPARTMENTS)
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Unauthorized(DomainError):
+    status = 401
+    title = "Unauthorized"
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+    username: str
+    roles: frozenset[str]
+    property_ids: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+    def sees_property(self, property_id: str) -> bool:
+        return not self.property_ids or property_id in self.property_ids
+
+
+def can(principal: Principal, service: str, *, write: bool) -> bool:
+    """The rights rule."""
+    if "admin" in principal.roles:
+        return True
+    if service in principal.roles:
+        return True
+    return not write and "manager" in principal.roles
+
+
+def check_property(principal: Principal, property_id: str) -> None:
+    if not principal.sees_property(property_id):
+        raise Forbidden(f"no access to property {property_id}", field="property_id")
+
+
+def issue_token(
+    settings: ServiceSettings,
+    *,
+    user_id: str,
+    username: str,
+    roles: list[str],
+    property_ids: list[str] | None = None,
+    ttl_seconds: int | None = None,
+) -> str:
+    now = datetime.now(UTC)
+    claims = {
+        "sub": user_id,
+        "name": username,
+        "roles": sorted(roles),
+        "props": sorted(property_ids or []),
+        "iss": settings.jwt_issuer,
+        "iat": now,
+        "exp": now + timedelta(seconds=ttl_seconds or settings.jwt_ttl_seconds),
+    }
+    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+
+
+def decode_token(settings: ServiceSettings, token: str) -> Principal:
+    try:
+        claims = jwt.decode(
+            token,
+            settings.jwt_secret,
+            algorithms=["HS256"],
+            issuer=settings.jwt_issuer,
+            options={"require": ["sub", "exp", "iss"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthorized("token expired") from exc
+    except jwt.PyJWTError as exc:
+        raise Unauthorized(f"invalid token: {exc}") from exc
+    roles = frozenset(r for r in claims.get("roles", []) if r in ROLES)
+    return Principal(
+        user_id=str(claims["sub"]),
+        username=str(claims.get("name", claims["sub"])),
+        roles=roles,
+        property_ids=frozenset(claims.get("props", [])),
+    )
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def _settings(request: Request) -> ServiceSettings:
+    return request.app.state.settings
+
+
+async def current_principal(
+    request: Request,
+    creds: HTTPAuthorizationCredentials | None = Depends(_bearer),
+) -> Principal:
+    if creds is None or creds.scheme.lower() != "bearer" or not creds.credentials:
+        raise Unauthorized("missing bearer token")
+    principal = decode_token(_settings(request), creds.credentials)
+    request.state.principal = principal
+    return principal
+
+
+def require_service_rights(service: str):
+    """Router dependency: reads need read rights on ``service``, other methods write rights."""
+
+    async def _check(
+        request: Request, principal: Principal = Depends(current_principal)
+    ) -> Principal:
+        write = request.method not in READ_METHODS
+        if not can(principal, service, write=write):
+            raise Forbidden(
+                f"role(s) {sorted(principal.roles) or '[]'} may not {'write' if write else 'read'} "
+                f"{service}"
+            )
+        return principal
+
+    return _check
+
+
+def require_role(*roles: str):
+    async def _check(principal: Principal = Depends(current_principal)) -> Principal:
+        if not (principal.roles & set(roles)) and not principal.is_admin:
+            raise Forbidden(f"requires role {' or '.join(roles)}")
+        return principal
+
+    return _check

@@ -1,0 +1,1 @@
+"""Reliable messaging: the outbox (events out), the inbox (events in), dead letters."""

@@ -1,0 +1,136 @@
+"""The skeleton every department service is built on: ``build_service_app``.
+
+It wires the database (migrations applied at start), the bus, the outbox relay, the event
+consumers, tracing and logs, problem+json errors, ``/healthz``, ``/readyz``, the ``/ops`` routes,
+and mounts the service's ``/v1`` routers behind the token and rights checks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import structlog
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propops.auth import require_service_rights
+from propops.bus import Bus
+from propops.db import Database
+from propops.errors import install_problem_handlers
+from propops.messaging.consumer import EventConsumer, Handler
+from propops.messaging.outbox import OutboxRelay
+from propops.migrations import upgrade
+from propops.settings import ServiceSettings
+from propops.telemetry import (
+    instrument_app,
+    instrument_engine,
+    setup_logging,
+    setup_tracing,
+    shutdown_tracing,
+)
+
+log = structlog.get_logger("propops.service")
+
+
+@dataclass
+class ServiceContext:
+    settings: ServiceSettings
+    db: Database
+    bus: Bus
+    relay: OutboxRelay
+    consumer: EventConsumer
+
+
+def context(request: Request) -> ServiceContext:
+    return request.app.state.ctx
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with request.app.state.ctx.db.sessions() as session:
+        yield session
+
+
+def build_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    routers: list[APIRouter],
+    handlers: dict[str, Handler] | None = None,
+    migrations: Path,
+) -> FastAPI:
+    name = settings.service_name
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        setup_logging(name, settings.log_level, settings.log_json)
+        setup_tracing(name)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        db = Database(settings.resolved_database_url())
+        instrument_engine(db.sync_engine)
+        await upgrade(db.engine, migrations, name)
+        bus = Bus(settings)
+        relay = OutboxRelay(db, bus, service_name=name, sweep_seconds=settings.outbox_sweep_seconds)
+        consumer = EventConsumer(db, bus, settings, handlers or {})
+        app.state.ctx = ServiceContext(settings, db, bus, relay, consumer)
+        await bus.start()
+        await relay.start()
+        await consumer.start()
+        log.info("service_started", service=name)
+        try:
+            yield
+        finally:
+            await consumer.stop()
+            await relay.stop()
+            await bus.close()
+            await db.dispose()
+            shutdown_tracing()
+            log.info("service_stopped", service=name)
+
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    install_problem_handlers(app)
+    instrument_app(app)
+    app.include_router(health_router())
+    from propops.ops import ops_router
+
+    app.include_router(ops_router())
+    rights = Depends(require_service_rights(name))
+    for router in routers:
+        app.include_router(router, prefix="/v1", dependencies=[rights])
+    return app
+
+
+def health_router() -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz", summary="Alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="Ready: database and NATS reachable")
+    async def readyz(request: Request) -> JSONResponse:
+        ctx: ServiceContext = request.app.state.ctx
+        checks: dict[str, str] = {}
+        try:
+            await asyncio.wait_for(ctx.db.ping(), 2.0)
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"error: {type(exc).__name__}"
+        try:
+            await ctx.bus.ping()
+            checks["nats"] = "ok"
+        except Exception as exc:
+            checks["nats"] = f"error: {type(exc).__name__}"
+        ok = all(v == "ok" for v in checks.values())
+        return JSONResponse(
+            {"status": "ok" if ok else "unavailable", "checks": checks},
+            status_code=200 if ok else 503,
+        )
+
+    return router

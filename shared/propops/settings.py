@@ -1,0 +1,56 @@
+"""Settings for every PropOps process, read from the environment (prefix ``PROPOPS_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEPARTMENTS: tuple[str, ...] = (
+    "frontdesk",
+    "security",
+    "engineering",
+    "cleaning",
+    "leasing",
+    "fees",
+)
+
+
+class ServiceSettings(BaseSettings):
+    """One object per service process. Every field can be set as ``PROPOPS_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="PROPOPS_", extra="ignore")
+
+    service_name: str = "propops"
+    data_dir: Path = Path("./var")
+    database_url: str = ""
+    nats_url: str = "nats://127.0.0.1:4222"
+    # Prefix for stream names and subjects, to keep several installations (or test runs)
+    # apart on one NATS server. Empty in production: subject == event type.
+    nats_namespace: str = ""
+    jwt_secret: str = "dev-insecure-secret-change-me-32bytes!"
+    jwt_issuer: str = "propops-gateway"
+    jwt_ttl_seconds: int = 8 * 3600
+
+    # bus
+    max_deliver: int = Field(default=5, ge=1, description="deliveries before dead-lettering")
+    retry_backoff_seconds: float = Field(default=0.5, gt=0)
+    retry_backoff_max_seconds: float = Field(default=30.0, gt=0)
+    ack_wait_seconds: float = Field(default=30.0, gt=0)
+    fetch_batch: int = Field(default=64, ge=1)
+    outbox_sweep_seconds: float = Field(default=2.0, gt=0)
+    duplicate_window_seconds: float = Field(default=600.0, gt=0)
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    def resolved_database_url(self) -> str:
+        """The database URL; by default one SQLite file per service in the data dir."""
+        if self.database_url:
+            return self.database_url
+        path = (self.data_dir / f"{self.service_name}.db").resolve()
+        return f"sqlite+aiosqlite:///{path}"
+
+    def nats_servers(self) -> list[str]:
+        return [s.strip() for s in self.nats_url.split(",") if s.strip()]
