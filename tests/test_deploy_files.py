@@ -622,6 +622,10 @@ def test_deployment_runs_the_process_with_probes_and_limits(name: str) -> None:
         assert probe and "httpGet" in probe, f"{name}: no {probe_name} httpGet"
         assert probe["httpGet"]["path"] == path
         assert container_port(container, probe["httpGet"]["port"]) == 8000
+    startup = container.get("startupProbe")
+    if startup is not None:  # optional; when there, it asks the liveness endpoint
+        assert startup["httpGet"]["path"] == "/healthz"
+        assert container_port(container, startup["httpGet"]["port"]) == 8000
 
     resources = container.get("resources", {})
     for part in ("requests", "limits"):
@@ -656,6 +660,7 @@ def test_deployment_environment(name: str) -> None:
         (f"nats-{i}.nats", 4222) for i in range(3)
     }
     otel = urlsplit(env["OTEL_EXPORTER_OTLP_ENDPOINT"])
+    assert (otel.scheme, otel.port) == ("http", 4318), "the services export OTLP/HTTP"
     assert service_reaches(otel.hostname, otel.port) == "otel-collector"
     assert env["PROPOPS_JWT_SECRET"]
 
@@ -677,13 +682,18 @@ def test_gateway_deployment_knows_every_service() -> None:
 def test_only_the_gateway_is_exposed_outside_the_cluster() -> None:
     for service in of_kind("Service"):
         assert service["spec"].get("type", "ClusterIP") == "ClusterIP", service["metadata"]
-    backends = {
-        path["backend"]["service"]["name"]
+    paths = [
+        path
         for ingress in of_kind("Ingress")
         for rule in ingress["spec"]["rules"]
         for path in rule["http"]["paths"]
-    }
-    assert backends <= {"gateway"}
+    ]
+    for path in paths:
+        assert path["backend"]["service"]["name"] == "gateway"
+        assert path["pathType"] in ("Prefix", "Exact", "ImplementationSpecific")
+        port = path["backend"]["service"]["port"]
+        number = port.get("number") or named_port("gateway", port)
+        assert service_reaches("gateway", number) == "gateway"
 
 
 def service_reaches(host: str | None, port: int | None) -> str:
@@ -699,6 +709,14 @@ def service_reaches(host: str | None, port: int | None) -> str:
     target = ports[0].get("targetPort", port)
     assert container_port(container, target) in [p["containerPort"] for p in container["ports"]]
     return workloads[0]["metadata"]["name"]
+
+
+def named_port(service_name: str, port: dict[str, Any]) -> int:
+    """The number of a Service port given by name."""
+    ports = find("Service", service_name)["spec"]["ports"]
+    numbers = [p["port"] for p in ports if p.get("name") == port.get("name")]
+    assert numbers, f"Service {service_name} has no port {port}"
+    return numbers[0]
 
 
 def selects(service: dict[str, Any], workload: dict[str, Any]) -> bool:

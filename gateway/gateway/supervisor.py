@@ -61,7 +61,7 @@ def http_ok(url: str, timeout: float = 1.0) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
             return resp.status == 200
-    except Exception:
+    except Exception:  # noqa: BLE001
         return False
 
 

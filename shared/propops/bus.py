@@ -88,7 +88,7 @@ class Bus:
                 self.js = self.nc.jetstream(timeout=5)
                 await self._after_connect()
                 return
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001
                 log.warning("nats_connect_failed", error=str(exc), retry_in=delay)
                 if self.nc is not None:
                     with contextlib.suppress(Exception):
@@ -107,7 +107,7 @@ class Bus:
                 self._ready.set()
                 log.info("nats_ready", servers=self.settings.nats_servers())
                 return
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001
                 log.warning("nats_setup_failed", error=str(exc), retry_in=delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)

@@ -120,12 +120,12 @@ def health_router() -> APIRouter:
         try:
             await asyncio.wait_for(ctx.db.ping(), 2.0)
             checks["database"] = "ok"
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             checks["database"] = f"error: {type(exc).__name__}"
         try:
             await ctx.bus.ping()
             checks["nats"] = "ok"
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             checks["nats"] = f"error: {type(exc).__name__}"
         ok = all(v == "ok" for v in checks.values())
         return JSONResponse(

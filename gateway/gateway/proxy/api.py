@@ -71,14 +71,14 @@ async def health(request: Request) -> JSONResponse:
         try:
             r = await ctx.http.get(f"{url}/readyz", timeout=ctx.settings.health_timeout)
             return name, "ok" if r.status_code == 200 else f"not ready ({r.status_code})"
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             return name, f"unreachable ({type(exc).__name__})"
 
     async def nats() -> tuple[str, str]:
         try:
             await asyncio.wait_for(ctx.bus.ping(), ctx.settings.health_timeout)
             return "nats", "ok"
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             return "nats", f"unreachable ({type(exc).__name__})"
 
     results = await asyncio.gather(*(check(n, u) for n, u in ctx.urls.items()), nats())

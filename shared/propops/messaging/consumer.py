@@ -10,6 +10,7 @@ deliveries the message is stored as a dead letter and terminated.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from propops.settings import ServiceSettings
 from propops.telemetry import consume_span
 
 log = structlog.get_logger("propops.consumer")
+
+FETCH_WAIT = 1.0  # seconds a pull request waits for messages
 
 Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
 
@@ -124,15 +127,22 @@ class EventConsumer:
             await self.bus.ensure_consumer(dept, self.name, subjects)
 
     async def start(self) -> None:
+        if self.bus.connected:  # already up: on_ready has run before we registered
+            await self._ensure_consumers()
         for dept in self.by_department():
             self._tasks.append(asyncio.create_task(self._fetch_loop(dept), name=f"consume-{dept}"))
 
     async def stop(self) -> None:
+        """Stop fetching, let the current fetch finish and its messages be handled and acked
+        (a cancelled fetch would leave its pull request open, and what the server sends to it
+        would wait out ``ack_wait`` before redelivery)."""
         self._stopping = True
-        for t in self._tasks:
-            t.cancel()
         if self._tasks:
-            await asyncio.wait(self._tasks, timeout=5.0)
+            _done, pending = await asyncio.wait(self._tasks, timeout=FETCH_WAIT + 5.0)
+            for t in pending:
+                t.cancel()
+            if pending:
+                await asyncio.wait(pending, timeout=2.0)
 
     async def _fetch_loop(self, dept: str) -> None:
         from propops.events.catalog import stream_for
@@ -149,19 +159,20 @@ class EventConsumer:
                     assert self.bus.js is not None
                     sub = await self.bus.js.pull_subscribe_bind(durable=self.name, stream=stream)
                 try:
-                    msgs = await sub.fetch(self.settings.fetch_batch, timeout=1.0)
+                    msgs = await sub.fetch(self.settings.fetch_batch, timeout=FETCH_WAIT)
                 except NatsTimeoutError:
                     continue
                 for msg in msgs:
                     await self.handle_message(msg, stream)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001
                 log.warning(
                     "consumer_fetch_failed", stream=stream, error=f"{type(exc).__name__}: {exc}"
                 )
                 sub = None
                 await asyncio.sleep(0.5)
+        if sub is not None:
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
 
     async def handle_message(self, msg: Msg, stream: str) -> None:
         deliveries = msg.metadata.num_delivered
@@ -180,7 +191,7 @@ class EventConsumer:
         with consume_span(msg.subject, event.type, event.id, headers, self.name) as span:
             try:
                 outcome = await process_event(self.db, self.name, handler, event)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001
                 span.record_exception(exc)
                 error = f"{type(exc).__name__}: {exc}"
                 if deliveries >= self.settings.max_deliver:

@@ -145,7 +145,7 @@ class OutboxRelay:
                         await self.bus.publish(
                             row.subject, row.envelope.encode(), row.event_id, headers
                         )
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001
                     row.attempts += 1
                     row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
                     log.warning(

@@ -75,12 +75,11 @@ def _upgrade_sync(conn: Connection, scripts: list[tuple[Path, str]]) -> None:
         command.upgrade(cfg, "head")
 
 
-async def upgrade(engine: AsyncEngine, service_scripts: Path, service_name: str) -> None:
-    """Apply the messaging migrations and then the service's own, up to head."""
-    scripts = [
-        (MESSAGING_SCRIPTS, MESSAGING_VERSION_TABLE),
-        (service_scripts, f"alembic_version_{service_name}"),
-    ]
+async def upgrade(engine: AsyncEngine, service_scripts: Path | None, service_name: str) -> None:
+    """Apply the messaging migrations and then the service's own (if any), up to head."""
+    scripts = [(MESSAGING_SCRIPTS, MESSAGING_VERSION_TABLE)]
+    if service_scripts is not None:
+        scripts.append((service_scripts, f"alembic_version_{service_name}"))
     async with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             key = zlib.crc32(f"propops-migrate-{service_name}".encode())
