@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from conftest import probe
 from propops.bus import Bus
 from propops.db import Database
 from propops.errors import Conflict
@@ -18,8 +19,6 @@ from propops.settings import ServiceSettings
 from propops.testing.fixtures import eventually
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from .conftest import probe
 
 TYPE = "propops.frontdesk.unit.registered.v1"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class PropertyIn(BaseModel):
@@ -31,6 +31,11 @@ class UnitIn(BaseModel):
     number: str = Field(min_length=1, max_length=40, description="unit number, e.g. '12F-3'")
     floor: int | None = Field(default=None, ge=-10, le=300)
     area_m2: Decimal | None = Field(default=None, gt=0, max_digits=10, decimal_places=2)
+
+    @field_validator("area_m2")
+    @classmethod
+    def _two_places(cls, value: Decimal | None) -> Decimal | None:
+        return None if value is None else value.quantize(Decimal("0.01"))
 
 
 class UnitOut(BaseModel):

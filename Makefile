@@ -1,0 +1,47 @@
+# PropOps: `make run` runs the whole system, `make test` passes the tests.
+# Needs only Python 3.11+ and make: the first call creates .tools/ (uv) and .venv/ (the workspace).
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+VENV := .venv
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: run test test-pg lint fmt bench sync clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml gateway/pyproject.toml services/*/pyproject.toml
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+sync: $(VENV)/.synced
+
+run: sync
+	$(VENV)/bin/propops up
+
+test: sync
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+# The suite again with every service on PostgreSQL and against the NATS server on the machine.
+test-pg: sync
+	PROPOPS_TEST_DATABASE_URL=$${PROPOPS_TEST_DATABASE_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/postgres} \
+	PROPOPS_TEST_NATS_URL=$${PROPOPS_TEST_NATS_URL:-nats://127.0.0.1:4222} \
+	$(VENV)/bin/pytest
+
+lint: sync
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: sync
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: sync
+	$(VENV)/bin/python bench/dispatch_latency.py
+
+clean:
+	rm -rf .tools $(VENV) var
