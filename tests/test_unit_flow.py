@@ -11,7 +11,7 @@ import pytest
 from propops.testing.fixtures import eventually
 from propops.testing.servers import EmbeddedNats
 
-from conftest import System, signed_in
+from system_harness import System, signed_in
 
 pytestmark = pytest.mark.system
 
@@ -25,9 +25,17 @@ async def new_property(client: httpx.AsyncClient, code: str = "HKA") -> str:
 async def register(client: httpx.AsyncClient, property_id: str, numbers: range) -> list[str]:
     ids = []
     for n in numbers:
-        r = await client.post("/api/frontdesk/v1/units", json={
-            "property_id": property_id, "building": "A", "number": f"{n:03d}", "floor": n // 10,
-            "area_m2": "72.30"}, headers={"Idempotency-Key": f"unit-{n}"})
+        r = await client.post(
+            "/api/frontdesk/v1/units",
+            json={
+                "property_id": property_id,
+                "building": "A",
+                "number": f"{n:03d}",
+                "floor": n // 10,
+                "area_m2": "72.30",
+            },
+            headers={"Idempotency-Key": f"unit-{n}"},
+        )
         assert r.status_code == 201, r.text
         ids.append(r.json()["id"])
     return ids
@@ -53,7 +61,7 @@ async def all_accounts_once(client: httpx.AsyncClient, unit_ids: list[str]) -> N
     await eventually(done, within=60, interval=0.2, what=f"{len(unit_ids)} accounts")
 
 
-async def test_registered_unit_gets_an_account_in_fees(system: System, admin) -> None:  # noqa: ANN001
+async def test_registered_unit_gets_an_account_in_fees(system: System, admin) -> None:
     prop = await new_property(admin)
     [unit_id] = await register(admin, prop, range(1))
     await all_accounts_once(admin, [unit_id])
@@ -65,7 +73,8 @@ async def test_registered_unit_gets_an_account_in_fees(system: System, admin) ->
 
 
 async def test_units_registered_while_fees_is_down_get_accounts_once_it_is_back(
-    system: System, admin  # noqa: ANN001
+    system: System,
+    admin,
 ) -> None:
     prop = await new_property(admin)
     first = await register(admin, prop, range(3))
@@ -79,7 +88,8 @@ async def test_units_registered_while_fees_is_down_get_accounts_once_it_is_back(
 
 
 async def test_nats_restart_in_the_middle_loses_and_duplicates_nothing(
-    make_system, tmp_path  # noqa: ANN001
+    make_system,
+    tmp_path,
 ) -> None:
     nats = EmbeddedNats(store=tmp_path / "own-nats").start()
     try:

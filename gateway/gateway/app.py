@@ -10,6 +10,11 @@ from pathlib import Path
 import httpx
 import structlog
 from fastapi import FastAPI
+
+from gateway.proxy.api import router as proxy_router
+from gateway.settings import GatewaySettings
+from gateway.users import service as users
+from gateway.users.api import router as users_router
 from propops.bus import Bus
 from propops.db import Database
 from propops.errors import install_problem_handlers
@@ -22,11 +27,6 @@ from propops.telemetry import (
     setup_tracing,
     shutdown_tracing,
 )
-
-from gateway.proxy.api import router as proxy_router
-from gateway.settings import GatewaySettings
-from gateway.users import service as users
-from gateway.users.api import router as users_router
 
 log = structlog.get_logger("gateway")
 

@@ -112,14 +112,14 @@ def user_add(
     property_id: Annotated[list[str] | None, typer.Option("--property-id")] = None,
 ) -> None:
     """Add a user to the gateway's database (PROPOPS_DATA_DIR or PROPOPS_DATABASE_URL)."""
-    from propops.db import Database
-    from propops.errors import DomainError
-    from propops.migrations import upgrade
     from pydantic import ValidationError
 
     from gateway.settings import GatewaySettings
     from gateway.users import service
     from gateway.users.schemas import UserIn
+    from propops.db import Database
+    from propops.errors import DomainError
+    from propops.migrations import upgrade
 
     try:
         data = UserIn(

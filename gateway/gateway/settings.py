@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from propops.settings import DEPARTMENTS, ServiceSettings
 from pydantic import Field
+
+from propops.settings import DEPARTMENTS, ServiceSettings
 
 
 class GatewaySettings(ServiceSettings):

@@ -8,6 +8,7 @@ import importlib
 
 import httpx
 import pytest
+
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from propops.settings import DEPARTMENTS

@@ -6,22 +6,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
+from pydantic import BaseModel
+
 from propops.bus import Bus
 from propops.db import Database
 from propops.migrations import upgrade
 from propops.settings import ServiceSettings
 from propops.testing.fixtures import tuned_settings
-from pydantic import BaseModel
-from sqlalchemy import Column, Integer, MetaData, String, Table
 
-probe_metadata = MetaData()
-probe = Table(
-    "probe_effects",
-    probe_metadata,
-    Column("n", Integer, primary_key=True, autoincrement=True),
-    Column("event_id", String(36), nullable=False),
-    Column("unit_id", String(36), nullable=False),
-)
+from probe_table import probe_metadata
 
 
 @pytest.fixture

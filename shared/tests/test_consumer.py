@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from conftest import probe
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from propops.bus import Bus
 from propops.db import Database
 from propops.errors import Conflict
@@ -17,8 +19,8 @@ from propops.messaging.consumer import EventConsumer, backoff_delay, process_eve
 from propops.messaging.models import DeadLetter, InboxRow
 from propops.settings import ServiceSettings
 from propops.testing.fixtures import eventually
-from sqlalchemy import func, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+
+from probe_table import probe
 
 TYPE = "propops.frontdesk.unit.registered.v1"
 

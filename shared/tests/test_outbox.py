@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import uuid
 
+from sqlalchemy import func, select
+
 from propops.bus import Bus
 from propops.db import Database
 from propops.events import new_event
@@ -14,7 +16,6 @@ from propops.messaging.models import OutboxRow
 from propops.messaging.outbox import OutboxRelay, add_event
 from propops.testing.fixtures import eventually, tuned_settings
 from propops.testing.servers import EmbeddedNats
-from sqlalchemy import func, select
 
 
 def unit_event(unit_id: str, n: int = 0):

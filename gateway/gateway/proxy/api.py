@@ -5,11 +5,11 @@ import time
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+
+from gateway.proxy.forward import forward
 from propops.auth import Forbidden, Unauthorized, can, decode_token
 from propops.errors import NotFound
 from propops.settings import DEPARTMENTS
-
-from gateway.proxy.forward import forward
 
 router = APIRouter(tags=["gateway"])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import httpx
 from fastapi import Request, Response
+
 from propops.errors import problem
 
 HOP_BY_HOP = frozenset(

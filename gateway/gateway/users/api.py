@@ -4,15 +4,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Header, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.users import service
+from gateway.users.schemas import Token, UserIn, UserOut, UserPatch
 from propops.auth import Principal, Unauthorized, current_principal, issue_token, require_role
 from propops.errors import Invalid
 from propops.idempotency import idempotent_create
 from propops.pagination import Page, PageParams, page_params, paginate
 from propops.service import get_session
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from gateway.users import service
-from gateway.users.schemas import Token, UserIn, UserOut, UserPatch
 
 router = APIRouter(prefix="/api", tags=["users"])
 admin_only = Depends(require_role("admin"))

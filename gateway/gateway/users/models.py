@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from propops.db import IdMixin, TimestampMixin
 from sqlalchemy import JSON, Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.db import Base
+from propops.db import IdMixin, TimestampMixin
 
 
 class User(IdMixin, TimestampMixin, Base):

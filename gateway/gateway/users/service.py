@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import secrets
 
-from propops.errors import Conflict, NotFound
 from pwdlib import PasswordHash
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.users.models import User
 from gateway.users.schemas import UserIn, UserPatch
+from propops.errors import Conflict, NotFound
 
 _hasher = PasswordHash.recommended()  # argon2id
 # Verified against when the user does not exist, so both paths cost one argon2 check.

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from propops.service import build_service_app
-from propops.settings import ServiceSettings
 
 from fees.accounts import handlers as account_handlers
 from fees.accounts.api import router as accounts_router
+from propops.service import build_service_app
+from propops.settings import ServiceSettings
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+
 from fees.app import create_app
 from propops.events import new_event
 from propops.events.catalog import subject_for

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from propops.service import build_service_app
-from propops.settings import ServiceSettings
 
 from frontdesk.register.api import router as register_router
+from propops.service import build_service_app
+from propops.settings import ServiceSettings
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import select
+
 from frontdesk.app import create_app
 from propops.auth import issue_token
 from propops.messaging.models import OutboxRow
 from propops.testing.fixtures import RunningApp, token_for
-from sqlalchemy import select
 
 
 @pytest.fixture

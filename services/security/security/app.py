@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+
 from propops.service import build_service_app
 from propops.settings import ServiceSettings
 

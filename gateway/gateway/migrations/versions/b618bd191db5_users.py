@@ -7,9 +7,10 @@ Create Date: 2026-11-26 20:39:06.684239
 
 from collections.abc import Sequence
 
-import propops.db
 import sqlalchemy as sa
 from alembic import op
+
+import propops.db
 
 revision: str = "b618bd191db5"
 down_revision: str | None = None

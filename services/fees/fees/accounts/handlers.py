@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fees.accounts import service
 from propops.events.envelope import CloudEvent
 from propops.events.payloads import UnitRegistered
 from propops.messaging.consumer import Handler
 from propops.settings import ServiceSettings
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from fees.accounts import service
 
 
 def handlers(settings: ServiceSettings) -> dict[str, Handler]:

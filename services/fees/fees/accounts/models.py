@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from propops.db import IdMixin, TimestampMixin, UTCDateTime, utcnow
 from sqlalchemy import Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fees.db import Base
+from propops.db import IdMixin, TimestampMixin, UTCDateTime, utcnow
 
 
 class Account(IdMixin, TimestampMixin, Base):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from propops.auth import Principal, check_property
-from propops.errors import NotFound
-from propops.events.payloads import AccountOpened, UnitRegistered
-from propops.messaging.outbox import emit
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fees.accounts.models import Account
+from propops.auth import Principal, check_property
+from propops.errors import NotFound
+from propops.events.payloads import AccountOpened, UnitRegistered
+from propops.messaging.outbox import emit
 
 
 async def open_account_for_unit(

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from propops.auth import Principal, current_principal
-from propops.idempotency import idempotent_create
-from propops.pagination import Page, PageParams, page_params, paginate
-from propops.service import get_session
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.register import service
 from frontdesk.register.schemas import PropertyIn, PropertyOut, UnitIn, UnitOut
+from propops.auth import Principal, current_principal
+from propops.idempotency import idempotent_create
+from propops.pagination import Page, PageParams, page_params, paginate
+from propops.service import get_session
 
 router = APIRouter(tags=["register"])
 

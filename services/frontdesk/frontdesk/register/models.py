@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from propops.db import IdMixin, TimestampMixin
 from sqlalchemy import ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.db import Base
+from propops.db import IdMixin, TimestampMixin
 
 
 class Property(IdMixin, TimestampMixin, Base):

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from propops.auth import Principal, check_property
-from propops.errors import Conflict, Invalid, NotFound
-from propops.events.payloads import UnitRegistered
-from propops.messaging.outbox import emit
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.register.models import Property, Unit
 from frontdesk.register.schemas import PropertyIn, UnitIn
+from propops.auth import Principal, check_property
+from propops.errors import Conflict, Invalid, NotFound
+from propops.events.payloads import UnitRegistered
+from propops.messaging.outbox import emit
 
 
 async def create_property(session: AsyncSession, data: PropertyIn) -> Property:

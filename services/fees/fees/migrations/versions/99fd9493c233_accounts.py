@@ -7,9 +7,10 @@ Create Date: 2026-11-26 20:38:16.859490
 
 from collections.abc import Sequence
 
-import propops.db
 import sqlalchemy as sa
 from alembic import op
+
+import propops.db
 
 revision: str = "99fd9493c233"
 down_revision: str | None = None

@@ -7,9 +7,10 @@ Create Date: 2026-11-26 20:38:01.647408
 
 from collections.abc import Sequence
 
-import propops.db
 import sqlalchemy as sa
 from alembic import op
+
+import propops.db
 
 revision: str = "48be1087676f"
 down_revision: str | None = None

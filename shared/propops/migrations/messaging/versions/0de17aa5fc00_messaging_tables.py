@@ -7,9 +7,10 @@ Create Date: 2026-11-26 20:36:43.823825
 
 from collections.abc import Sequence
 
-import propops.db
 import sqlalchemy as sa
 from alembic import op
+
+import propops.db
 
 revision: str = "0de17aa5fc00"
 down_revision: str | None = None

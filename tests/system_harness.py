@@ -1,0 +1,141 @@
+"""Harness for cross-service tests: processes started as ``propops up`` starts them
+supervisor code), driven through the gateway."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from gateway import supervisor as sv
+from propops.settings import DEPARTMENTS
+from propops.testing import servers
+
+ADMIN_PASSWORD = "system-admin-pass"
+
+
+@dataclass
+class System:
+    """One installation: its own data dir, NATS namespace and databases."""
+
+    data_dir: Path
+    nats_url: str
+    namespace: str
+    extra_env: dict[str, str] = field(default_factory=dict)
+    plan: sv.Plan | None = None
+
+    def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PROPOPS_")}
+        env.update(
+            {
+                "PROPOPS_DATA_DIR": str(self.data_dir),
+                "PROPOPS_GATEWAY_PORT": str(servers_free_port()),
+                "PROPOPS_NATS_URL": self.nats_url,
+                "PROPOPS_NATS_NAMESPACE": self.namespace,
+                "PROPOPS_ADMIN_PASSWORD": ADMIN_PASSWORD,
+                "PROPOPS_LOG_LEVEL": "INFO",
+                "PROPOPS_RETRY_BACKOFF_SECONDS": "0.1",
+                "PROPOPS_OUTBOX_SWEEP_SECONDS": "0.5",
+                "PROPOPS_ACK_WAIT_SECONDS": "5",
+                **self.extra_env,
+            }
+        )
+        self.plan = sv.plan(env)
+        self.plan.children = sv.build_children(self.plan, self.nats_url)
+        for child in self.plan.children:
+            child.start()
+        sv.wait_ready(self.plan.children)
+
+    @property
+    def gateway_url(self) -> str:
+        assert self.plan is not None
+        return self.plan.gateway_url
+
+    def child(self, name: str) -> sv.Child:
+        assert self.plan is not None
+        return next(c for c in self.plan.children if c.name == name)
+
+    def stop_service(self, name: str) -> None:
+        child = self.child(name)
+        child.terminate()
+        child.wait_or_kill(time.monotonic() + 15)
+
+    def start_service(self, name: str) -> None:
+        child = self.child(name)
+        child.start()
+        sv.wait_ready([child])
+
+    def stop(self) -> None:
+        if self.plan is not None:
+            sv.stop_all(self.plan)
+
+    def logs(self, name: str) -> str:
+        return self.child(name).tail(40)
+
+
+def servers_free_port() -> int:
+    return sv.free_port()
+
+
+@pytest.fixture
+def make_system(
+    tmp_path: Path, nats_url: str, namespace: str, pg_server_url: str | None
+) -> Iterator:
+    """``make_system(nats_url=None, **env)``: a System, on PostgreSQL when the tests are."""
+    made: list[System] = []
+    databases: list[str] = []
+
+    def make(nats: str | None = None, **env: str) -> System:
+        extra = dict(env)
+        if pg_server_url is not None:
+            import asyncio
+
+            for name in (*DEPARTMENTS, "gateway"):
+                db = servers.unique(f"s_{name}_")
+                url = asyncio.run(servers.create_database(pg_server_url, db))
+                databases.append(db)
+                extra[f"PROPOPS_{name.upper()}_DATABASE_URL"] = url
+        system = System(tmp_path / f"system{len(made)}", nats or nats_url, namespace, extra)
+        made.append(system)
+        return system
+
+    yield make
+    for system in made:
+        system.stop()
+    if pg_server_url is not None:
+        import asyncio
+
+        for db in databases:
+            with contextlib.suppress(Exception):
+                asyncio.run(servers.drop_database(pg_server_url, db))
+
+
+@pytest.fixture
+def system(make_system) -> Iterator[System]:
+    s = make_system()
+    s.start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+async def admin(system: System) -> AsyncIterator[httpx.AsyncClient]:
+    async with signed_in(system.gateway_url) as client:
+        yield client
+
+
+@contextlib.asynccontextmanager
+async def signed_in(
+    url: str, username: str = "admin", password: str = ADMIN_PASSWORD
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        r = await client.post("/api/auth/token", data={"username": username, "password": password})
+        assert r.status_code == 200, r.text
+        client.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+        yield client
