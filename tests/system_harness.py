@@ -1,14 +1,17 @@
-"""Harness for cross-service tests: processes started as ``propops up`` starts them
+"""Harness for cross-service tests: processes started as ``propops up`` starts them (the same
 supervisor code), driven through the gateway."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -18,6 +21,7 @@ from propops.settings import DEPARTMENTS
 from propops.testing import servers
 
 ADMIN_PASSWORD = "system-admin-pass"
+T = TypeVar("T")
 
 
 @dataclass
@@ -79,6 +83,12 @@ class System:
         return self.child(name).tail(40)
 
 
+def blocking(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from sync code, even inside a running event loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def servers_free_port() -> int:
     return sv.free_port()
 
@@ -94,11 +104,9 @@ def make_system(
     def make(nats: str | None = None, **env: str) -> System:
         extra = dict(env)
         if pg_server_url is not None:
-            import asyncio
-
             for name in (*DEPARTMENTS, "gateway"):
                 db = servers.unique(f"s_{name}_")
-                url = asyncio.run(servers.create_database(pg_server_url, db))
+                url = blocking(servers.create_database(pg_server_url, db))
                 databases.append(db)
                 extra[f"PROPOPS_{name.upper()}_DATABASE_URL"] = url
         system = System(tmp_path / f"system{len(made)}", nats or nats_url, namespace, extra)
@@ -109,11 +117,9 @@ def make_system(
     for system in made:
         system.stop()
     if pg_server_url is not None:
-        import asyncio
-
         for db in databases:
             with contextlib.suppress(Exception):
-                asyncio.run(servers.drop_database(pg_server_url, db))
+                blocking(servers.drop_database(pg_server_url, db))
 
 
 @pytest.fixture
