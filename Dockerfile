@@ -10,7 +10,7 @@ ARG PYTHON_IMAGE=python:3.11-slim
 # ---- build stage: resolve the locked dependencies with uv -------------------------------------
 FROM ${PYTHON_IMAGE} AS build
 
-ARG UV_VERSION=0.13.9
+ARG UV_VERSION=0.13.8
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     UV_COMPILE_BYTECODE=1 \
