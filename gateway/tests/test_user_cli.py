@@ -14,15 +14,27 @@ from propops.db import Database
 def user_add(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROPOPS_")}
     env["PROPOPS_DATA_DIR"] = str(data_dir)
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "-m", "gateway.cli", "user", "add", *args],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
 async def test_user_add_creates_a_user_who_can_sign_in(tmp_path: Path) -> None:
-    done = user_add(tmp_path, "carol", "--role", "engineering", "--role", "manager",
-                    "--password", "carol-pass-1")
+    done = user_add(
+        tmp_path,
+        "carol",
+        "--role",
+        "engineering",
+        "--role",
+        "manager",
+        "--password",
+        "carol-pass-1",
+    )
     assert done.returncode == 0, done.stderr
     assert "user carol added" in done.stdout and "engineering, manager" in done.stdout
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}")

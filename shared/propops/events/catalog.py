@@ -26,19 +26,80 @@ class EventSpec:
         return self.type.split(".")[1]
 
 
+COMPLAINT_VERBS = (
+    "recorded",
+    "classified",
+    "dispatched",
+    "answered",
+    "escalated",
+    "started",
+    "resolved",
+    "reopened",
+    "closed",
+    "cancelled",
+)
+TASK_DEPARTMENTS: dict[str, str] = {  # department -> entity name of its task
+    "engineering": "workorder",
+    "cleaning": "task",
+    "security": "task",
+    "leasing": "task",
+    "fees": "task",
+}
+TASK_VERBS = ("created", "assigned", "started", "completed", "reopened", "cancelled")
+
+
+def task_event_type(department: str, verb: str) -> str:
+    return f"propops.{department}.{TASK_DEPARTMENTS[department]}.{verb}.v1"
+
+
+def complaint_event_type(verb: str) -> str:
+    return f"propops.frontdesk.complaint.{verb}.v1"
+
+
 _SPECS: tuple[EventSpec, ...] = (
     EventSpec(
         "propops.frontdesk.unit.registered.v1",
         p.UnitRegistered,
         "A unit was added to the property register.",
     ),
+    *(
+        EventSpec(complaint_event_type(verb), p.ComplaintChanged, f"A complaint was {verb}.")
+        for verb in COMPLAINT_VERBS
+    ),
+    EventSpec(
+        "propops.frontdesk.complaint.rerouted.v1",
+        p.ComplaintRerouted,
+        "A dispatched complaint moved to another department; the old one cancels its task.",
+    ),
+    EventSpec(
+        "propops.frontdesk.complaint.overdue.v1",
+        p.ComplaintOverdue,
+        "A complaint missed a deadline (for the manager's attention).",
+    ),
+    EventSpec(
+        "propops.frontdesk.complaint.site_visited.v1",
+        p.SiteVisited,
+        "The department head visited the site of a valid complaint and now owns its task.",
+    ),
+    *(
+        EventSpec(task_event_type(dept, verb), p.TaskChanged, f"A {dept} {entity} was {verb}.")
+        for dept, entity in TASK_DEPARTMENTS.items()
+        for verb in TASK_VERBS
+    ),
     EventSpec(
         "propops.fees.account.opened.v1", p.AccountOpened, "Fees opened the account of a unit."
+    ),
+    EventSpec(
+        "propops.fees.account.status_changed.v1",
+        p.AccountStatusChanged,
+        "A unit's payment status or amounts due changed.",
     ),
 )
 
 CATALOG: dict[str, EventSpec] = {s.type: s for s in _SPECS}
-_BY_PAYLOAD: dict[type[BaseModel], EventSpec] = {s.payload: s for s in _SPECS}
+_TYPES_OF: dict[type[BaseModel], list[str]] = {}
+for _spec in _SPECS:
+    _TYPES_OF.setdefault(_spec.payload, []).append(_spec.type)
 
 
 def _check_catalog() -> None:
@@ -62,11 +123,18 @@ def spec_for(event_type: str) -> EventSpec:
         ) from None
 
 
-def spec_for_payload(payload_cls: type[BaseModel]) -> EventSpec:
-    try:
-        return _BY_PAYLOAD[payload_cls]
-    except KeyError:
-        raise KeyError(f"{payload_cls.__name__} is not in the event catalog") from None
+def type_for_payload(payload_cls: type[BaseModel], event_type: str | None = None) -> str:
+    """The event type for a payload class: its only one, or ``event_type`` checked against it."""
+    types = _TYPES_OF.get(payload_cls)
+    if not types:
+        raise KeyError(f"{payload_cls.__name__} is not in the event catalog")
+    if event_type is None:
+        if len(types) > 1:
+            raise KeyError(f"{payload_cls.__name__} serves several event types: name one")
+        return types[0]
+    if event_type not in types:
+        raise KeyError(f"{event_type!r} does not carry {payload_cls.__name__}")
+    return event_type
 
 
 def payload_model(event_type: str) -> type[BaseModel]:

@@ -34,14 +34,17 @@ class CloudEvent(BaseModel):
         return self.type.split(".")[1]
 
 
-def new_event(payload: BaseModel, *, subject: str | None = None) -> CloudEvent:
-    """Wrap a typed payload (a class registered in the catalog) in an envelope."""
-    from propops.events.catalog import spec_for_payload
+def new_event(
+    payload: BaseModel, *, subject: str | None = None, event_type: str | None = None
+) -> CloudEvent:
+    """Wrap a typed payload (a class registered in the catalog) in an envelope. A payload class
+    that serves several types (e.g. ``ComplaintChanged``) needs ``event_type``."""
+    from propops.events.catalog import type_for_payload
 
-    spec = spec_for_payload(type(payload))
+    type_ = type_for_payload(type(payload), event_type)
     return CloudEvent(
-        source=f"/propops/{spec.department}",
-        type=spec.type,
+        source=f"/propops/{type_.split('.')[1]}",
+        type=type_,
         subject=subject,
         data=payload.model_dump(mode="json"),
     )

@@ -7,6 +7,7 @@ anything else is a new version (``...v2``).
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel
@@ -30,3 +31,99 @@ class AccountOpened(BaseModel):
     account_id: str
     unit_id: str
     property_id: str
+
+
+# --- front desk: complaints ----------------------------------------------------------------
+
+
+class ComplaintChanged(BaseModel):
+    """frontdesk: a complaint moved through its state machine (one event per transition).
+
+    ``status`` is the state after the transition; the other fields are the complaint as it is
+    then, so a consumer needs nothing else to act on it.
+    """
+
+    complaint_id: str
+    property_id: str
+    unit_id: str | None = None
+    status: str
+    nature: str | None = None  # valid | communication
+    kind: str | None = None  # help | consult | vent
+    department: str | None = None
+    priority: str | None = None
+    description: str | None = None
+    location: str | None = None
+    actor: str | None = None
+    reason: str | None = None
+    assignee: str | None = None  # the department head who resolves a valid complaint
+    response_due: datetime | None = None
+    resolution_due: datetime | None = None
+    at: datetime
+
+
+class ComplaintRerouted(BaseModel):
+    """frontdesk: a dispatched complaint was re-classified to another department; the old
+    department cancels its task (the new one gets ``complaint.dispatched``)."""
+
+    complaint_id: str
+    from_department: str
+    to_department: str
+    actor: str | None = None
+    at: datetime
+
+
+class ComplaintOverdue(BaseModel):
+    """frontdesk: a complaint missed its response or resolution deadline (once per deadline)."""
+
+    complaint_id: str
+    property_id: str
+    deadline: str  # response | resolution
+    due: datetime
+    status: str
+    nature: str | None = None
+    priority: str | None = None
+    department: str | None = None
+
+
+class SiteVisited(BaseModel):
+    """frontdesk: the desk took the department head to the site of a valid complaint; the
+    department head is the one who resolves it (the task is assigned to them)."""
+
+    complaint_id: str
+    department: str
+    department_head: str
+    visited_at: datetime
+    findings: str
+
+
+# --- departments: tasks (work orders at engineering) -------------------------------------
+
+
+class TaskChanged(BaseModel):
+    """<dept>: a department task (an engineering work order) changed state."""
+
+    task_id: str
+    department: str
+    property_id: str
+    complaint_id: str | None = None
+    status: str
+    assignee: str | None = None
+    notes: str | None = None
+    actor: str | None = None
+    at: datetime
+
+
+# --- fees -------------------------------------------------------------------------------------
+
+
+class AccountStatusChanged(BaseModel):
+    """fees: a unit's payment status (current / arrears) or amounts due changed."""
+
+    account_id: str
+    unit_id: str
+    property_id: str
+    status: str  # current | arrears
+    balance_due: Decimal
+    overdue_amount: Decimal
+    oldest_overdue_date: date | None = None
+    as_of: datetime

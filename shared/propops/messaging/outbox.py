@@ -53,10 +53,16 @@ def add_event(
 
 
 def emit(
-    session: AsyncSession, payload: BaseModel, *, subject: str, namespace: str = ""
+    session: AsyncSession,
+    payload: BaseModel,
+    *,
+    subject: str,
+    namespace: str = "",
+    event_type: str | None = None,
 ) -> CloudEvent:
     """Build the envelope for a typed payload and store it in the outbox."""
-    return add_event(session, new_event(payload, subject=subject), namespace=namespace)
+    event = new_event(payload, subject=subject, event_type=event_type)
+    return add_event(session, event, namespace=namespace)
 
 
 class OutboxRelay:
