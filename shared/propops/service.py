@@ -8,10 +8,11 @@ and mounts the service's ``/v1`` routers behind the token and rights checks.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -22,6 +23,7 @@ from propops.auth import require_service_rights
 from propops.bus import Bus
 from propops.db import Database
 from propops.errors import install_problem_handlers
+from propops.events.envelope import CloudEvent
 from propops.messaging.consumer import EventConsumer, Handler
 from propops.messaging.outbox import OutboxRelay
 from propops.migrations import upgrade
@@ -34,6 +36,9 @@ from propops.telemetry import (
     shutdown_tracing,
 )
 
+if TYPE_CHECKING:
+    from propops.tasks import TaskFeature
+
 log = structlog.get_logger("propops.service")
 
 
@@ -44,6 +49,11 @@ class ServiceContext:
     bus: Bus
     relay: OutboxRelay
     consumer: EventConsumer
+
+
+# A background job of a service (e.g. a periodic sweep): started after the consumers, runs until
+# cancelled at shutdown; it should catch and log its own errors.
+BackgroundJob = Callable[[ServiceContext], Awaitable[None]]
 
 
 def context(request: Request) -> ServiceContext:
@@ -63,8 +73,17 @@ def build_service_app(
     routers: list[APIRouter],
     handlers: dict[str, Handler] | None = None,
     migrations: Path,
+    jobs: list[BackgroundJob] | None = None,
+    tasks: TaskFeature | None = None,
 ) -> FastAPI:
+    """``tasks`` switches the department tasks on (``propops.tasks``): their routes, their
+    handlers of the front desk's complaint events, and their migrations (applied between the
+    messaging migrations and the service's own)."""
     name = settings.service_name
+    if tasks is not None:
+        routers = [*routers, tasks.router()]
+        handlers = merge_handlers(handlers or {}, tasks.handlers(settings.nats_namespace))
+    extra_migrations = [tasks.migrations] if tasks is not None else []
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -73,7 +92,7 @@ def build_service_app(
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         db = Database(settings.resolved_database_url())
         instrument_engine(db.sync_engine)
-        await upgrade(db.engine, migrations, name)
+        await upgrade(db.engine, migrations, name, extra_migrations)
         bus = Bus(settings)
         relay = OutboxRelay(db, bus, service_name=name, sweep_seconds=settings.outbox_sweep_seconds)
         consumer = EventConsumer(db, bus, settings, handlers or {})
@@ -81,10 +100,17 @@ def build_service_app(
         await bus.start()
         await relay.start()
         await consumer.start()
+        running = [
+            asyncio.create_task(job(app.state.ctx), name=f"{name}-job-{i}")
+            for i, job in enumerate(jobs or [])
+        ]
         log.info("service_started", service=name)
         try:
             yield
         finally:
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
             await consumer.stop()
             await relay.stop()
             await bus.close()
@@ -104,6 +130,24 @@ def build_service_app(
     for router in routers:
         app.include_router(router, prefix="/v1", dependencies=[rights])
     return app
+
+
+def merge_handlers(*tables: dict[str, Handler]) -> dict[str, Handler]:
+    """One handler per event type; where several features handle the same type, they run one
+    after the other in the same transaction."""
+    merged: dict[str, list[Handler]] = {}
+    for table in tables:
+        for event_type, handler in table.items():
+            merged.setdefault(event_type, []).append(handler)
+    return {t: hs[0] if len(hs) == 1 else _in_sequence(hs) for t, hs in merged.items()}
+
+
+def _in_sequence(handlers: list[Handler]) -> Handler:
+    async def run(session: AsyncSession, event: CloudEvent) -> None:
+        for handler in handlers:
+            await handler(session, event)
+
+    return run
 
 
 def health_router() -> APIRouter:

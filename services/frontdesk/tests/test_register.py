@@ -10,7 +10,7 @@ from sqlalchemy import select
 from frontdesk.app import create_app
 from propops.auth import issue_token
 from propops.messaging.models import OutboxRow
-from propops.testing.fixtures import RunningApp, token_for
+from propops.testing.fixtures import RunningApp, eventually, token_for
 
 
 @pytest.fixture
@@ -164,6 +164,10 @@ async def test_tokens_and_rights(fd: RunningApp) -> None:
 
 async def test_health_readiness_and_docs(fd: RunningApp) -> None:
     assert (await fd.client.get("/healthz")).json() == {"status": "ok"}
+    async def ready():
+        return (await fd.client.get("/readyz")).status_code == 200
+
+    await eventually(ready, what="ready")
     r = await fd.client.get("/readyz")
     assert r.status_code == 200 and r.json()["checks"] == {"database": "ok", "nats": "ok"}
     spec = (await fd.client.get("/openapi.json")).json()

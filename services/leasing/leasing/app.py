@@ -8,13 +8,18 @@ from fastapi import FastAPI
 
 from propops.service import build_service_app
 from propops.settings import ServiceSettings
+from propops.tasks import TaskFeature
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     return build_service_app(
         settings or ServiceSettings(service_name="leasing"),
         title="PropOps leasing",
-        description="廣告位、倉庫、場地 · Leasing of ad spaces, warehouses and venues.",
+        description=(
+            "廣告位、倉庫、場地 · Leasing of ad spaces, warehouses and venues; "
+            "tasks from the front desk's complaints."
+        ),
         routers=[],
         migrations=Path(__file__).parent / "migrations",
+        tasks=TaskFeature("leasing", path="tasks"),
     )

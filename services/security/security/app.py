@@ -8,13 +8,15 @@ from fastapi import FastAPI
 
 from propops.service import build_service_app
 from propops.settings import ServiceSettings
+from propops.tasks import TaskFeature
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     return build_service_app(
         settings or ServiceSettings(service_name="security"),
         title="PropOps security",
-        description="保安部 · Security.",
+        description="保安部 · Security: tasks from the front desk's complaints.",
         routers=[],
         migrations=Path(__file__).parent / "migrations",
+        tasks=TaskFeature("security", path="tasks"),
     )

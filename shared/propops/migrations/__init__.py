@@ -1,4 +1,5 @@
-"""Alembic migrations applied at start: the shared messaging tables, then the service's own.
+"""Alembic migrations applied at start: the shared messaging tables, then those of the shared
+features the service switches on (e.g. ``propops.tasks``), then the service's own.
 
 Each service keeps an Alembic script folder whose ``env.py`` is two lines::
 
@@ -7,13 +8,15 @@ Each service keeps an Alembic script folder whose ``env.py`` is two lines::
 
 ``upgrade()`` runs in-process on the service's async engine; on PostgreSQL an advisory lock
 serialises replicas that start together. Developers make a new revision with
-``python -m propops.migrations revision <package> -m "message"`` (autogenerate).
+``python -m propops.migrations revision <package> -m "message"`` (autogenerate; the package is a
+service, ``propops`` for messaging or ``propops.tasks`` for the department tasks).
 """
 
 from __future__ import annotations
 
 import asyncio
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import command, context
@@ -75,9 +78,16 @@ def _upgrade_sync(conn: Connection, scripts: list[tuple[Path, str]]) -> None:
         command.upgrade(cfg, "head")
 
 
-async def upgrade(engine: AsyncEngine, service_scripts: Path | None, service_name: str) -> None:
-    """Apply the messaging migrations and then the service's own (if any), up to head."""
-    scripts = [(MESSAGING_SCRIPTS, MESSAGING_VERSION_TABLE)]
+async def upgrade(
+    engine: AsyncEngine,
+    service_scripts: Path | None,
+    service_name: str,
+    extra_scripts: Sequence[tuple[Path, str]] = (),
+) -> None:
+    """Apply the messaging migrations, then the shared features' (``extra_scripts``: script
+    folder and version table each, e.g. the department tasks), then the service's own (if any),
+    up to head."""
+    scripts = [(MESSAGING_SCRIPTS, MESSAGING_VERSION_TABLE), *extra_scripts]
     if service_scripts is not None:
         scripts.append((service_scripts, f"alembic_version_{service_name}"))
     async with engine.begin() as conn:

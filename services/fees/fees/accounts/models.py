@@ -1,11 +1,11 @@
-"""A unit's fee account: where its charges and payments will be booked."""
+"""A unit's fee account: where its charges and payments are booked."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Numeric, String
+from sqlalchemy import Date, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fees.db import Base
@@ -20,7 +20,26 @@ class Account(IdMixin, TimestampMixin, Base):
     property_code: Mapped[str] = mapped_column(String(40), nullable=False)
     building: Mapped[str] = mapped_column(String(60), nullable=False)
     unit_number: Mapped[str] = mapped_column(String(40), nullable=False)
+    # Everything charged minus everything paid: positive = owed, negative = credit.
     balance: Mapped[Decimal] = mapped_column(
         Numeric(14, 2), nullable=False, default=Decimal("0.00")
     )
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    # The payment status last published (propops.fees.account.status_changed.v1). A new account
+    # is "current" with nothing due, as its account.opened event implies.
+    published_status: Mapped[str] = mapped_column(
+        String(10), nullable=False, default="current", server_default="current"
+    )
+    published_balance_due: Mapped[Decimal] = mapped_column(
+        Numeric(14, 2), nullable=False, default=Decimal("0.00"), server_default="0"
+    )
+    published_overdue_amount: Mapped[Decimal] = mapped_column(
+        Numeric(14, 2), nullable=False, default=Decimal("0.00"), server_default="0"
+    )
+    published_oldest_overdue_date: Mapped[date | None] = mapped_column(Date)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The first day on which time alone changes the status (the day after the earliest unpaid
+    # charge that is not overdue yet falls due); the sweep looks only at accounts whose day
+    # has come. None: nothing unpaid is waiting to fall overdue.
+    status_review_on: Mapped[date | None] = mapped_column(Date, index=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fees.accounts.models import Account
 from propops.auth import Principal, check_property
-from propops.errors import NotFound
+from propops.db import utcnow
+from propops.errors import Invalid, NotFound
 from propops.events.payloads import AccountOpened, UnitRegistered
 from propops.messaging.outbox import emit
 
@@ -61,3 +62,42 @@ def list_accounts(
     if property_id:
         stmt = stmt.where(Account.property_id == property_id)
     return stmt
+
+
+async def _lock(session: AsyncSession, where: ColumnElement[bool]) -> Account | None:
+    """Lock one account row for the rest of the transaction and read it fresh.
+
+    The lock is taken by writing the row first: a row lock on PostgreSQL, the database's write
+    lock on SQLite (whose driver starts a transaction only at the first write). So two payments
+    for one unit, or a payment and the status sweep, book one after the other, each on the
+    other's result.
+    """
+    await session.execute(
+        update(Account)
+        .where(where)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return await session.scalar(
+        select(Account).where(where).execution_options(populate_existing=True)
+    )
+
+
+async def lock_account_of_unit(session: AsyncSession, unit_id: str) -> Account:
+    """The unit's account, locked; a unit without an account is a 422 naming ``unit_id``."""
+    account = await _lock(session, Account.unit_id == unit_id)
+    if account is None:
+        raise Invalid(f"unit {unit_id} has no fee account", field="unit_id")
+    return account
+
+
+async def lock_account(session: AsyncSession, account_id: str) -> Account | None:
+    return await _lock(session, Account.id == account_id)
+
+
+async def account_of_unit(session: AsyncSession, unit_id: str, principal: Principal) -> Account:
+    account = await session.scalar(select(Account).where(Account.unit_id == unit_id))
+    if account is None:
+        raise NotFound(f"unit {unit_id} has no fee account", field="unit_id")
+    check_property(principal, account.property_id)
+    return account

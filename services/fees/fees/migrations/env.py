@@ -1,4 +1,7 @@
-import fees.accounts.models  # noqa: F401 - registers the tables
+# the models' modules register their tables on Base.metadata
+import fees.accounts.models
+import fees.charges.models
+import fees.payments.models  # noqa: F401
 from fees.db import Base
 from propops.migrations import run_env
 

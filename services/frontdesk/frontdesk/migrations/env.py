@@ -1,3 +1,8 @@
+import frontdesk.callbacks.models
+import frontdesk.calls.models
+import frontdesk.complaints.models
+import frontdesk.parties.models
+import frontdesk.payment_status.models
 import frontdesk.register.models  # noqa: F401 - registers the tables
 from frontdesk.db import Base
 from propops.migrations import run_env

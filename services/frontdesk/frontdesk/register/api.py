@@ -4,8 +4,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from frontdesk.parties import service as parties
+from frontdesk.payment_status import service as payment_status
 from frontdesk.register import service
-from frontdesk.register.schemas import PropertyIn, PropertyOut, UnitIn, UnitOut
+from frontdesk.register.schemas import PropertyIn, PropertyOut, UnitDetail, UnitIn, UnitOut
 from propops.auth import Principal, current_principal
 from propops.idempotency import idempotent_create
 from propops.pagination import Page, PageParams, page_params, paginate
@@ -75,10 +77,17 @@ async def list_units(
     return await paginate(session, stmt, page, UnitOut.model_validate)
 
 
-@router.get("/units/{unit_id}", response_model=UnitOut)
+@router.get("/units/{unit_id}", response_model=UnitDetail)
 async def get_unit(
     unit_id: str,
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
-) -> UnitOut:
-    return UnitOut.model_validate(await service.get_unit(session, unit_id, principal))
+) -> UnitDetail:
+    unit = await service.get_unit(session, unit_id, principal)
+    holders = await parties.occupants_now(session, unit.id)
+    return UnitDetail(
+        **UnitOut.model_validate(unit).model_dump(),
+        owners=[h for h in holders if h.role == "owner"],
+        occupants=[h for h in holders if h.role != "owner"],
+        payment_status=await payment_status.of_unit(session, unit.id),
+    )

@@ -5,6 +5,9 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from frontdesk.parties.schemas import Occupant
+from frontdesk.payment_status.service import PaymentStatus
+
 
 class PropertyIn(BaseModel):
     code: str = Field(
@@ -48,3 +51,11 @@ class UnitOut(BaseModel):
     floor: int | None
     area_m2: Decimal | None
     created_at: datetime
+
+
+class UnitDetail(UnitOut):
+    """A unit with who owns it and who lives there now, and its payment status (from fees)."""
+
+    owners: list[Occupant] = []
+    occupants: list[Occupant] = []
+    payment_status: PaymentStatus | None = None

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fees.payments import service
+from fees.payments.schemas import PaymentIn, PaymentOut
+from propops.auth import Principal, current_principal
+from propops.idempotency import idempotent_create
+from propops.pagination import Page, PageParams, page_params, paginate
+from propops.service import get_session
+
+router = APIRouter(tags=["payments"])
+
+
+@router.post("/payments", status_code=201, response_model=PaymentOut)
+async def record_payment(
+    data: PaymentIn,
+    request: Request,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> JSONResponse:
+    """Record a payment: it settles the unit's oldest open charges first; what is left over
+    stays as credit. Honours ``Idempotency-Key``."""
+    namespace = request.app.state.settings.nats_namespace
+
+    async def create() -> PaymentOut:
+        payment = await service.record_payment(
+            session, data, principal=principal, namespace=namespace
+        )
+        return PaymentOut.model_validate(payment)
+
+    return await idempotent_create(request, session, data, create)
+
+
+@router.get("/payments", response_model=Page[PaymentOut])
+async def list_payments(
+    unit_id: str | None = None,
+    property_id: str | None = None,
+    page: PageParams = Depends(page_params),
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> Page[PaymentOut]:
+    stmt = service.list_payments(principal, unit_id=unit_id, property_id=property_id)
+    return await paginate(session, stmt, page, PaymentOut.model_validate)
+
+
+@router.get("/payments/{payment_id}", response_model=PaymentOut)
+async def get_payment(
+    payment_id: str,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> PaymentOut:
+    return PaymentOut.model_validate(await service.get_payment(session, payment_id, principal))

@@ -1,0 +1,130 @@
+"""Rules of payments: a payment goes to the unit's oldest open charges first (FIFO by due date);
+what is left over stays on the account as credit and pays the next charges posted."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fees.accounts.models import Account
+from fees.accounts.service import lock_account_of_unit
+from fees.charges.models import Charge, ChargeStatus
+from fees.money import money
+from fees.payments.models import Payment, PaymentAllocation
+from fees.payments.schemas import PaymentIn
+from fees.status.service import refresh_status
+from propops.auth import Principal, check_property
+from propops.db import utcnow
+from propops.errors import Invalid, NotFound
+
+# a client's clock a little ahead of ours is not "in the future"
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+async def settle(
+    session: AsyncSession, account: Account, now: datetime | None = None
+) -> list[PaymentAllocation]:
+    """Allocate the (locked) account's credit to its open charges: payments oldest first, to
+    charges oldest due first (ties: posted first). Afterwards the account has either no credit
+    or no open charge."""
+    credits = (
+        await session.scalars(
+            select(Payment)
+            .where(Payment.account_id == account.id, Payment.unallocated > 0)
+            .order_by(Payment.paid_at, Payment.created_at, Payment.id)
+        )
+    ).all()
+    if not credits:
+        return []
+    open_charges = (
+        await session.scalars(
+            select(Charge)
+            .where(Charge.account_id == account.id, Charge.status != ChargeStatus.paid.value)
+            .order_by(Charge.due_date, Charge.created_at, Charge.id)
+        )
+    ).all()
+    now = now or utcnow()
+    made: list[PaymentAllocation] = []
+    charges = iter(open_charges)
+    charge = next(charges, None)
+    for payment in credits:
+        while charge is not None and payment.unallocated > 0:
+            part = min(payment.unallocated, charge.outstanding)
+            allocation = PaymentAllocation(charge_id=charge.id, amount=part, allocated_at=now)
+            payment.allocations.append(allocation)
+            made.append(allocation)
+            payment.unallocated = money(payment.unallocated - part)
+            charge.paid_amount = money(charge.paid_amount + part)
+            if charge.outstanding == 0:
+                charge.status = ChargeStatus.paid.value
+                charge = next(charges, None)
+            else:
+                charge.status = ChargeStatus.partially_paid.value
+        if charge is None:
+            break
+    await session.flush()
+    return made
+
+
+async def record_payment(
+    session: AsyncSession,
+    data: PaymentIn,
+    *,
+    principal: Principal | None = None,
+    namespace: str = "",
+    now: datetime | None = None,
+    today: date | None = None,
+) -> Payment:
+    """Record a payment on the unit's account and allocate it (see ``settle``)."""
+    now = now or utcnow()
+    paid_at = (data.paid_at or now).astimezone(UTC)
+    if paid_at > now + CLOCK_SKEW:
+        raise Invalid("a payment cannot be dated in the future", field="paid_at")
+    account = await lock_account_of_unit(session, data.unit_id)
+    if principal is not None:
+        check_property(principal, account.property_id)
+    payment = Payment(
+        account_id=account.id,
+        unit_id=account.unit_id,
+        property_id=account.property_id,
+        amount=data.amount,
+        unallocated=data.amount,
+        method=data.method.value,
+        paid_at=paid_at,
+        reference=data.reference,
+        recorded_by=principal.username if principal else None,
+        allocations=[],
+    )
+    session.add(payment)
+    account.balance = money(account.balance - data.amount)
+    await session.flush()
+    await settle(session, account, now)
+    await refresh_status(session, account, namespace=namespace, today=today, now=now)
+    return payment
+
+
+async def get_payment(session: AsyncSession, payment_id: str, principal: Principal) -> Payment:
+    payment = await session.get(Payment, payment_id)
+    if payment is None:
+        raise NotFound(f"payment {payment_id} not found", field="payment_id")
+    check_property(principal, payment.property_id)
+    return payment
+
+
+def list_payments(
+    principal: Principal,
+    *,
+    unit_id: str | None = None,
+    property_id: str | None = None,
+) -> Select[tuple[Payment]]:
+    """Payments, newest first."""
+    stmt = select(Payment).order_by(Payment.paid_at.desc(), Payment.created_at.desc())
+    if principal.property_ids:
+        stmt = stmt.where(Payment.property_id.in_(principal.property_ids))
+    if unit_id:
+        stmt = stmt.where(Payment.unit_id == unit_id)
+    if property_id:
+        stmt = stmt.where(Payment.property_id == property_id)
+    return stmt

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from frontdesk.callbacks.models import Callback
+from frontdesk.complaints import service as complaints
+from frontdesk.settings import FrontdeskSettings
+from propops.auth import Principal, current_principal
+from propops.db import utcnow
+from propops.pagination import Page, PageParams, page_params, paginate
+from propops.service import get_session
+
+router = APIRouter(tags=["callbacks"])
+
+
+class CallbackOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    complaint_id: str
+    property_id: str
+    round: int
+    status: str
+    due_at: datetime
+    overdue: bool = False
+    reached: bool | None
+    satisfaction: int | None
+    comment: str | None
+    outcome: str | None
+    attempts: list[dict]
+    done_at: datetime | None
+    recorded_by: str | None
+
+    @classmethod
+    def of(cls, callback: Callback) -> CallbackOut:
+        out = cls.model_validate(callback)
+        return out.model_copy(
+            update={"overdue": callback.status == "due" and callback.due_at < utcnow()}
+        )
+
+
+class CallbackRecordIn(BaseModel):
+    reached: bool
+    satisfaction: int | None = Field(default=None, ge=1, le=5)
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+@router.get("/callbacks", response_model=Page[CallbackOut])
+async def list_callbacks(
+    status: str | None = Query(None, pattern="^(due|done)$"),
+    complaint_id: str | None = None,
+    property_id: str | None = None,
+    page: PageParams = Depends(page_params),
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> Page[CallbackOut]:
+    stmt = select(Callback).order_by(Callback.due_at, Callback.id)
+    if principal.property_ids:
+        stmt = stmt.where(Callback.property_id.in_(principal.property_ids))
+    for column, value in (
+        (Callback.status, status),
+        (Callback.complaint_id, complaint_id),
+        (Callback.property_id, property_id),
+    ):
+        if value:
+            stmt = stmt.where(column == value)
+    return await paginate(session, stmt, page, CallbackOut.of)
+
+
+@router.post("/callbacks/{callback_id}/record", response_model=CallbackOut)
+async def record_callback(
+    callback_id: str,
+    data: CallbackRecordIn,
+    request: Request,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> CallbackOut:
+    settings: FrontdeskSettings = request.app.state.settings
+    callback = await complaints.record_callback(
+        session,
+        settings,
+        callback_id,
+        reached=data.reached,
+        satisfaction=data.satisfaction,
+        comment=data.comment,
+        actor=principal.username,
+        principal=principal,
+    )
+    await session.commit()
+    return CallbackOut.of(callback)

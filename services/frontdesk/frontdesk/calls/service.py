@@ -1,0 +1,95 @@
+"""Rules of the phone log: register every call; an unanswered question stays open until it is
+followed up; a call can become a complaint."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from frontdesk.calls.models import Call
+from frontdesk.calls.schemas import CallIn, CallToComplaintIn
+from frontdesk.complaints import service as complaints
+from frontdesk.complaints.models import Complaint
+from frontdesk.complaints.schemas import ComplaintIn
+from frontdesk.parties.models import Party
+from frontdesk.register.models import Property, Unit
+from frontdesk.settings import FrontdeskSettings
+from propops.auth import Principal, check_property
+from propops.db import utcnow
+from propops.errors import Conflict, Invalid, NotFound
+
+
+async def log_call(session: AsyncSession, data: CallIn, actor: str, principal: Principal) -> Call:
+    if await session.get(Property, data.property_id) is None:
+        raise Invalid(f"property {data.property_id} does not exist", field="property_id")
+    check_property(principal, data.property_id)
+    if data.unit_id is not None and await session.get(Unit, data.unit_id) is None:
+        raise Invalid(f"unit {data.unit_id} does not exist", field="unit_id")
+    if data.party_id is not None and await session.get(Party, data.party_id) is None:
+        raise Invalid(f"party {data.party_id} does not exist", field="party_id")
+    call = Call(
+        **data.model_dump(), taken_by=actor, status="closed" if data.answered_on_call else "open"
+    )
+    session.add(call)
+    await session.flush()
+    return call
+
+
+async def get_call(session: AsyncSession, call_id: str, principal: Principal) -> Call:
+    call = await session.get(Call, call_id)
+    if call is None:
+        raise NotFound(f"call {call_id} not found", field="call_id")
+    check_property(principal, call.property_id)
+    return call
+
+
+async def follow_up(session: AsyncSession, call: Call, notes: str, actor: str) -> Call:
+    if call.status != "open":
+        raise Conflict("this call has no open question", field="status")
+    call.status = "closed"
+    call.follow_up_notes = notes
+    call.followed_up_by = actor
+    call.followed_up_at = utcnow()
+    return call
+
+
+async def to_complaint(
+    session: AsyncSession,
+    settings: FrontdeskSettings,
+    call: Call,
+    data: CallToComplaintIn,
+    actor: str,
+    principal: Principal,
+) -> Complaint:
+    if call.complaint_id is not None:
+        raise Conflict(f"this call is already complaint {call.complaint_id}", field="complaint_id")
+    complaint = await complaints.record(
+        session,
+        settings,
+        ComplaintIn(
+            property_id=call.property_id,
+            unit_id=call.unit_id,
+            party_id=call.party_id,
+            channel=data.channel,
+            description=data.description or call.summary,
+            location=data.location,
+        ),
+        actor,
+        principal,
+        call_id=call.id,
+    )
+    call.complaint_id = complaint.id
+    return complaint
+
+
+def list_calls(
+    principal: Principal, *, status: str | None, property_id: str | None
+) -> Select[tuple[Call]]:
+    stmt = select(Call).order_by(Call.created_at.desc(), Call.id)
+    if principal.property_ids:
+        stmt = stmt.where(Call.property_id.in_(principal.property_ids))
+    if status:
+        stmt = stmt.where(Call.status == status)
+    if property_id:
+        stmt = stmt.where(Call.property_id == property_id)
+    return stmt

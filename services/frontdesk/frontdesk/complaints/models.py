@@ -1,0 +1,119 @@
+"""Complaints (投訴), their timeline, commitments made to the resident and site visits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from frontdesk.db import Base
+from propops.db import IdMixin, TimestampMixin, UTCDateTime, new_id, utcnow
+
+OPEN_STATES = (
+    "recorded",
+    "classified",
+    "dispatched",
+    "answered",
+    "in_progress",
+    "resolved",
+    "reopened",
+)
+FINAL_STATES = ("closed", "cancelled")
+
+
+class Complaint(IdMixin, TimestampMixin, Base):
+    __tablename__ = "complaints"
+
+    property_id: Mapped[str] = mapped_column(
+        ForeignKey("properties.id"), index=True, nullable=False
+    )
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)
+    party_id: Mapped[str | None] = mapped_column(ForeignKey("parties.id"))
+    channel: Mapped[str] = mapped_column(String(20), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    location: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), index=True, nullable=False, default="recorded")
+    nature: Mapped[str | None] = mapped_column(String(20), index=True)
+    kind: Mapped[str | None] = mapped_column(String(20))
+    department: Mapped[str | None] = mapped_column(String(20), index=True)
+    priority: Mapped[str] = mapped_column(String(10), nullable=False, default="normal")
+    escalated: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    escalation_reason: Mapped[str | None] = mapped_column(Text)
+    # identity confirmation (communication complaints) and the unit's payment status then
+    identity_party_id: Mapped[str | None] = mapped_column(String(36))
+    identity_document_checked: Mapped[bool | None] = mapped_column(Boolean)
+    identity_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    payment_status_at_identity: Mapped[str | None] = mapped_column(String(20))
+    overdue_at_identity: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    # who resolves it: the department head for a valid complaint (after the site visit)
+    assignee: Mapped[str | None] = mapped_column(String(120))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    answer: Mapped[str | None] = mapped_column(Text)
+    resolution_notes: Mapped[str | None] = mapped_column(Text)
+    # deadlines
+    response_due: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    resolution_due: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    response_overdue_notified: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    resolution_overdue_notified: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False
+    )
+    reopen_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    created_by: Mapped[str] = mapped_column(String(120), nullable=False)
+    call_id: Mapped[str | None] = mapped_column(String(36))
+    # Open311: the service code the request was filed under, and the app (API key) that filed it
+    service_code: Mapped[str | None] = mapped_column(String(60))
+    requested_by_app: Mapped[str | None] = mapped_column(String(36))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
+class ComplaintStep(Base):
+    """One line of a complaint's timeline: a step at the desk or in a department."""
+
+    __tablename__ = "complaint_steps"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    complaint_id: Mapped[str] = mapped_column(
+        ForeignKey("complaints.id"), index=True, nullable=False
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    actor: Mapped[str | None] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40), nullable=False)
+    department: Mapped[str] = mapped_column(String(20), nullable=False)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+
+
+class Commitment(IdMixin, TimestampMixin, Base):
+    """A promise made to the resident: recorded, visible, and settled before closing."""
+
+    __tablename__ = "commitments"
+
+    complaint_id: Mapped[str] = mapped_column(
+        ForeignKey("complaints.id"), index=True, nullable=False
+    )
+    property_id: Mapped[str] = mapped_column(String(36), index=True, nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    promised_by: Mapped[str] = mapped_column(String(120), nullable=False)
+    due_date: Mapped[date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="open")
+    settled_by: Mapped[str | None] = mapped_column(String(120))
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class SiteVisit(IdMixin, Base):
+    __tablename__ = "site_visits"
+
+    complaint_id: Mapped[str] = mapped_column(
+        ForeignKey("complaints.id"), index=True, nullable=False
+    )
+    department_head: Mapped[str] = mapped_column(String(120), nullable=False)
+    visited_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    findings: Mapped[str] = mapped_column(Text, nullable=False)
+    recorded_by: Mapped[str] = mapped_column(String(120), nullable=False)

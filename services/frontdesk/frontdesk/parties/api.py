@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from frontdesk.parties import service
+from frontdesk.parties.schemas import OccupancyIn, OccupancyOut, PartyIn, PartyOut
+from propops.auth import Principal, current_principal
+from propops.idempotency import idempotent_create
+from propops.pagination import Page, PageParams, page_params, paginate
+from propops.service import get_session
+
+router = APIRouter(tags=["parties"])
+
+
+@router.post("/parties", status_code=201, response_model=PartyOut)
+async def create_party(
+    data: PartyIn, request: Request, session: AsyncSession = Depends(get_session)
+) -> JSONResponse:
+    async def create() -> PartyOut:
+        return PartyOut.masked(await service.create_party(session, data))
+
+    return await idempotent_create(request, session, data, create)
+
+
+@router.get("/parties", response_model=Page[PartyOut])
+async def list_parties(
+    name: str | None = None,
+    kind: str | None = Query(None),
+    page: PageParams = Depends(page_params),
+    session: AsyncSession = Depends(get_session),
+) -> Page[PartyOut]:
+    return await paginate(session, service.list_parties(name, kind), page, PartyOut.masked)
+
+
+@router.get(
+    "/parties/{party_id}",
+    response_model=PartyOut,
+    description="One party; the phone is shown in full, the ID number stays masked.",
+)
+async def get_party(party_id: str, session: AsyncSession = Depends(get_session)) -> PartyOut:
+    party = await service.get_party(session, party_id)
+    return PartyOut.masked(party).model_copy(update={"phone": party.phone})
+
+
+@router.post("/occupancies", status_code=201, response_model=OccupancyOut)
+async def add_occupancy(
+    data: OccupancyIn,
+    request: Request,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> JSONResponse:
+    async def create() -> OccupancyOut:
+        return OccupancyOut.model_validate(await service.add_occupancy(session, data, principal))
+
+    return await idempotent_create(request, session, data, create)
+
+
+@router.get("/occupancies", response_model=Page[OccupancyOut])
+async def list_occupancies(
+    unit_id: str | None = None,
+    party_id: str | None = None,
+    role: str | None = None,
+    current_on: date | None = Query(None, description="held on this day"),
+    page: PageParams = Depends(page_params),
+    session: AsyncSession = Depends(get_session),
+) -> Page[OccupancyOut]:
+    stmt = service.list_occupancies(
+        unit_id=unit_id, party_id=party_id, role=role, current_on=current_on
+    )
+    return await paginate(session, stmt, page, OccupancyOut.model_validate)

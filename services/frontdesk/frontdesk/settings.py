@@ -1,0 +1,24 @@
+"""Front desk settings: the common ones plus complaint deadlines and callbacks."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from propops.settings import ServiceSettings
+
+# (response hours, resolution hours) by nature and priority. Valid complaints (against the
+# management company itself) are tighter than communication complaints.
+DEFAULT_DEADLINES: dict[str, dict[str, tuple[float, float]]] = {
+    "valid": {"urgent": (1, 8), "high": (2, 24), "normal": (4, 48), "low": (8, 96)},
+    "communication": {"urgent": (2, 24), "high": (4, 48), "normal": (8, 72), "low": (24, 168)},
+}
+
+
+class FrontdeskSettings(ServiceSettings):
+    service_name: str = "frontdesk"
+    callback_due_hours: float = Field(default=24.0, gt=0, description="after resolution")
+    deadlines: dict[str, dict[str, tuple[float, float]]] = Field(
+        default_factory=lambda: {k: dict(v) for k, v in DEFAULT_DEADLINES.items()},
+        description="JSON: {nature: {priority: [response_hours, resolution_hours]}}",
+    )
+    overdue_sweep_seconds: float = Field(default=30.0, gt=0)

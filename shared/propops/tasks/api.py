@@ -1,0 +1,214 @@
+"""Routes of one department's tasks: ``task_router(department, path)``.
+
+``build_service_app`` mounts it under ``/v1`` behind the service's rights check (the
+department's role reads and writes, ``manager`` reads, ``admin`` does everything); property
+scoping follows the caller's ``property_ids``. Actions are ``POST /v1/<path>/{id}/<action>``;
+they accept the version last read as ``If-Match`` (the ``ETag`` GET and actions answer) or as
+``version`` in the body (409 if the task changed meanwhile), and an ``Idempotency-Key``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from propops.auth import Principal, current_principal
+from propops.errors import Conflict, Invalid
+from propops.idempotency import idempotent_create
+from propops.pagination import Page, PageParams, page_params, paginate
+from propops.service import get_session
+from propops.tasks import service
+from propops.tasks.models import STATUSES, Task
+from propops.tasks.schemas import (
+    AssignIn,
+    CompleteIn,
+    HistoryOut,
+    ReasonIn,
+    TaskDetail,
+    TaskOut,
+    VersionIn,
+)
+
+STATUS_PATTERN = f"^({'|'.join(STATUSES)})$"
+
+Action = Callable[[Task], Awaitable[Task]]
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def parse_if_match(value: str | None) -> int | None:
+    """``"3"``, ``W/"3"`` or ``3`` -> 3; absent or ``*`` -> no check."""
+    if value is None or value.strip() == "*":
+        return None
+    tag = value.strip().removeprefix("W/").strip('"')
+    if not tag.isdigit():
+        raise Invalid('If-Match must name a version (the ETag), e.g. "3"', field="If-Match")
+    return int(tag)
+
+
+def expected_version(body: VersionIn | None, if_match: str | None) -> int | None:
+    from_header = parse_if_match(if_match)
+    from_body = body.version if body is not None else None
+    if from_header is not None and from_body is not None and from_header != from_body:
+        raise Invalid("If-Match and version name different versions", field="version")
+    return from_body if from_body is not None else from_header
+
+
+@dataclass
+class ActionCall:
+    """What every action needs: the task, the caller, the session, the expected version."""
+
+    task_id: str
+    request: Request
+    session: AsyncSession
+    principal: Principal
+    if_match: str | None
+
+    @property
+    def actor(self) -> str:
+        return self.principal.username
+
+    @property
+    def namespace(self) -> str:
+        return self.request.app.state.settings.nats_namespace
+
+    async def run(self, department: str, body: VersionIn | None, action: Action) -> JSONResponse:
+        expected = expected_version(body, self.if_match)
+
+        async def perform() -> TaskOut:
+            task = await service.get(self.session, department, self.task_id, self.principal)
+            service.check_version(task, expected)
+            await action(task)
+            try:
+                await self.session.flush()
+            except StaleDataError as exc:  # another writer bumped the version first
+                raise Conflict(
+                    f"{service.label(department)} changed meanwhile; reload it and try again",
+                    field="version",
+                ) from exc
+            return TaskOut.model_validate(task)
+
+        response = await idempotent_create(
+            self.request, self.session, body, perform, status_code=200
+        )
+        response.headers["ETag"] = etag(json.loads(response.body)["version"])
+        return response
+
+
+async def action_call(
+    task_id: str,
+    request: Request,
+    if_match: str | None = Header(None, description="the ETag (version) last read"),
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> ActionCall:
+    return ActionCall(task_id, request, session, principal, if_match)
+
+
+def task_router(department: str, path: str) -> APIRouter:
+    """The routes of ``department``'s tasks under ``/<path>`` (e.g. ``/workorders``)."""
+    noun = service.label(department)
+    router = APIRouter(prefix=f"/{path}", tags=[path])
+
+    @router.get("", response_model=Page[TaskOut], summary=f"List {noun}s")
+    async def list_tasks(
+        complaint_id: str | None = None,
+        status: str | None = Query(None, pattern=STATUS_PATTERN),
+        assignee: str | None = None,
+        property_id: str | None = None,
+        page: PageParams = Depends(page_params),
+        principal: Principal = Depends(current_principal),
+        session: AsyncSession = Depends(get_session),
+    ) -> Page[TaskOut]:
+        stmt = service.list_query(
+            department,
+            principal,
+            complaint_id=complaint_id,
+            status=status,
+            assignee=assignee,
+            property_id=property_id,
+        )
+        return await paginate(session, stmt, page, TaskOut.model_validate)
+
+    @router.get("/{task_id}", response_model=TaskDetail, summary=f"A {noun} and its history")
+    async def get_task(
+        task_id: str,
+        response: Response,
+        principal: Principal = Depends(current_principal),
+        session: AsyncSession = Depends(get_session),
+    ) -> TaskDetail:
+        task = await service.get(session, department, task_id, principal)
+        lines = await service.history(session, task.id)
+        response.headers["ETag"] = etag(task.version)
+        return TaskDetail(
+            **TaskOut.model_validate(task).model_dump(),
+            history=[HistoryOut.model_validate(line) for line in lines],
+        )
+
+    @router.post("/{task_id}/assign", response_model=TaskOut, summary=f"Assign a {noun}")
+    async def assign_task(data: AssignIn, call: ActionCall = Depends(action_call)) -> JSONResponse:
+        return await call.run(
+            department,
+            data,
+            lambda task: service.assign(
+                call.session, task, data.assignee, actor=call.actor, namespace=call.namespace
+            ),
+        )
+
+    @router.post("/{task_id}/start", response_model=TaskOut, summary=f"Start a {noun}")
+    async def start_task(
+        data: VersionIn | None = None, call: ActionCall = Depends(action_call)
+    ) -> JSONResponse:
+        return await call.run(
+            department,
+            data,
+            lambda task: service.start(
+                call.session, task, actor=call.actor, namespace=call.namespace
+            ),
+        )
+
+    @router.post("/{task_id}/complete", response_model=TaskOut, summary=f"Complete a {noun}")
+    async def complete_task(
+        data: CompleteIn, call: ActionCall = Depends(action_call)
+    ) -> JSONResponse:
+        return await call.run(
+            department,
+            data,
+            lambda task: service.complete(
+                call.session,
+                task,
+                data.resolution_notes,
+                actor=call.actor,
+                namespace=call.namespace,
+            ),
+        )
+
+    @router.post("/{task_id}/reopen", response_model=TaskOut, summary=f"Reopen a {noun}")
+    async def reopen_task(data: ReasonIn, call: ActionCall = Depends(action_call)) -> JSONResponse:
+        return await call.run(
+            department,
+            data,
+            lambda task: service.reopen(
+                call.session, task, data.reason, actor=call.actor, namespace=call.namespace
+            ),
+        )
+
+    @router.post("/{task_id}/cancel", response_model=TaskOut, summary=f"Cancel a {noun}")
+    async def cancel_task(data: ReasonIn, call: ActionCall = Depends(action_call)) -> JSONResponse:
+        return await call.run(
+            department,
+            data,
+            lambda task: service.cancel(
+                call.session, task, data.reason, actor=call.actor, namespace=call.namespace
+            ),
+        )
+
+    return router

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+# Text that is not empty once stripped: blank input is a 422 naming the field.
+Assignee = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+Notes = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+
+
+class VersionIn(BaseModel):
+    """Optional optimistic concurrency in the body (the ``If-Match`` header does the same)."""
+
+    version: int | None = Field(
+        default=None, ge=1, description="the version you last read; 409 if it changed"
+    )
+
+
+class AssignIn(VersionIn):
+    assignee: Assignee = Field(description="username of the person who does the work")
+
+
+class CompleteIn(VersionIn):
+    resolution_notes: Notes = Field(description="what was done")
+
+
+class ReasonIn(VersionIn):
+    reason: Reason
+
+
+class TaskOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    department: str
+    property_id: str
+    complaint_id: str | None
+    title: str
+    description: str | None
+    location: str | None
+    unit_id: str | None
+    nature: str | None
+    kind: str | None
+    priority: str | None
+    status: str
+    assignee: str | None
+    resolution_notes: str | None
+    due_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    cancelled_at: datetime | None
+    reopen_count: int
+    version: int
+
+
+class HistoryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    actor: str
+    action: str
+    status: str
+    notes: str | None
+
+
+class TaskDetail(TaskOut):
+    history: list[HistoryOut]

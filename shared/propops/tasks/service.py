@@ -1,0 +1,435 @@
+"""Rules of department tasks. Called by the routes, the event handlers and the tests alike.
+
+The state machine (every change appends a history line and emits exactly one ``TaskChanged``
+whose verb is the history line's action)::
+
+    assign    open | assigned | in_progress  -> assigned (in_progress stays in_progress)
+    start     assigned                       -> in_progress
+    complete  in_progress                    -> completed    (resolution notes required)
+    reopen    completed                      -> assigned, or open if it has no assignee
+    cancel    open | assigned | in_progress  -> cancelled    (reason required)
+
+Anything else is a ``Conflict`` (409) naming the current state, e.g. "task is completed;
+cannot start".
+
+Choices:
+- ``complete`` needs ``in_progress``: a task is started before it is completed (``started_at``
+  is then always known, and "completed without anyone starting it" is a 409 naming the state).
+- ``reopen`` (from ``completed``) goes back to ``assigned`` when the task has an assignee (the
+  same person fixes their own work), else to ``open``. ``reopen_count`` grows by one;
+  ``started_at``, ``completed_at`` and ``resolution_notes`` are cleared (the history keeps them).
+- Assigning to the current assignee changes nothing (no history line, no event).
+- A task created from a dispatch that already names its owner (``assignee`` in the payload, or a
+  recorded site visit) is created ``assigned``: one ``created`` event whose status is ``assigned``.
+
+The front desk's events and their order (all rules below are idempotent in effect):
+- One live (not cancelled) task per complaint and department, enforced by a unique partial
+  index. A dispatch while a live task exists changes nothing; a dispatch no newer than the
+  newest task's dispatch (a late repeat after a reroute away) changes nothing either.
+- Site visits are kept in ``task_site_visits`` whether or not the task exists yet: a visit after
+  the dispatch assigns the live task to the head; a dispatch after the visit creates the task
+  already assigned to the head. Either order ends the same. A visit no newer than the one kept
+  (a repeat) changes nothing.
+- Front-desk cancellations and reroutes older than the task's dispatch, and reopenings older
+  than its completion, are repeats of old events and change nothing. (Dispatch, cancel and
+  reroute times are all the front desk's clock; a reopening is compared with the department's
+  completion time, so the two clocks must agree to within the time a callback takes.)
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import structlog
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propops.auth import Principal, check_property
+from propops.db import new_id, utcnow
+from propops.errors import Conflict, Invalid, NotFound
+from propops.events.catalog import TASK_DEPARTMENTS, task_event_type
+from propops.events.payloads import ComplaintChanged, SiteVisited, TaskChanged
+from propops.messaging.outbox import emit
+from propops.tasks.models import (
+    ASSIGNED,
+    CANCELLED,
+    COMPLETED,
+    IN_PROGRESS,
+    OPEN,
+    SiteVisit,
+    Task,
+    TaskHistory,
+)
+
+log = structlog.get_logger("propops.tasks")
+
+FRONTDESK = "frontdesk"  # the actor of changes the front desk's events make
+
+ALLOWED: dict[str, frozenset[str]] = {
+    "assign": frozenset({OPEN, ASSIGNED, IN_PROGRESS}),
+    "start": frozenset({ASSIGNED}),
+    "complete": frozenset({IN_PROGRESS}),
+    "reopen": frozenset({COMPLETED}),
+    "cancel": frozenset({OPEN, ASSIGNED, IN_PROGRESS}),
+}
+_HINTS: dict[tuple[str, str], str] = {
+    ("start", OPEN): "assign it first",
+    ("complete", OPEN): "assign and start it first",
+    ("complete", ASSIGNED): "start it first",
+}
+
+
+def label(department: str) -> str:
+    """What the department calls a task: "work order" at engineering, else "task"."""
+    return "work order" if TASK_DEPARTMENTS.get(department) == "workorder" else "task"
+
+
+def ensure_can(task: Task, action: str) -> None:
+    """Raise ``Conflict`` naming the current state if ``action`` is not allowed in it."""
+    if task.status in ALLOWED[action]:
+        return
+    hint = _HINTS.get((action, task.status))
+    detail = f"{label(task.department)} is {task.status}; cannot {action}"
+    raise Conflict(f"{detail} ({hint})" if hint else detail, status_now=task.status)
+
+
+def check_version(task: Task, expected: int | None) -> None:
+    """Optimistic concurrency: the caller's version (``If-Match`` / ``version``) must be current."""
+    if expected is not None and expected != task.version:
+        raise Conflict(
+            f"{label(task.department)} is at version {task.version}, not {expected}: "
+            "it changed meanwhile; reload it and try again",
+            field="version",
+            version_now=task.version,
+        )
+
+
+def as_utc(value: datetime) -> datetime:
+    """Event times are UTC; one sent without a zone is read as UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _required(value: str | None, field: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise Invalid(f"{field} must not be empty", field=field)
+    return text
+
+
+def _record(
+    session: AsyncSession,
+    task: Task,
+    verb: str,
+    *,
+    actor: str,
+    namespace: str,
+    notes: str | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Append the history line and emit the one event of a transition, in the caller's
+    transaction."""
+    at = at or utcnow()
+    task.updated_at = at
+    session.add(
+        TaskHistory(
+            task_id=task.id, at=at, actor=actor, action=verb, status=task.status, notes=notes
+        )
+    )
+    emit(
+        session,
+        TaskChanged(
+            task_id=task.id,
+            department=task.department,
+            property_id=task.property_id,
+            complaint_id=task.complaint_id,
+            status=task.status,
+            assignee=task.assignee,
+            notes=notes,
+            actor=actor,
+            at=at,
+        ),
+        subject=task.id,
+        namespace=namespace,
+        event_type=task_event_type(task.department, verb),
+    )
+
+
+# --- transitions -------------------------------------------------------------------------
+
+
+async def assign(
+    session: AsyncSession,
+    task: Task,
+    assignee: str,
+    *,
+    actor: str,
+    namespace: str = "",
+    notes: str | None = None,
+) -> Task:
+    who = _required(assignee, "assignee")
+    ensure_can(task, "assign")
+    if task.assignee == who:
+        return task
+    task.assignee = who
+    if task.status == OPEN:
+        task.status = ASSIGNED
+    _record(session, task, "assigned", actor=actor, namespace=namespace, notes=notes)
+    return task
+
+
+async def start(session: AsyncSession, task: Task, *, actor: str, namespace: str = "") -> Task:
+    ensure_can(task, "start")
+    task.status = IN_PROGRESS
+    task.started_at = now = utcnow()
+    _record(session, task, "started", actor=actor, namespace=namespace, at=now)
+    return task
+
+
+async def complete(
+    session: AsyncSession, task: Task, resolution_notes: str, *, actor: str, namespace: str = ""
+) -> Task:
+    notes = _required(resolution_notes, "resolution_notes")
+    ensure_can(task, "complete")
+    task.status = COMPLETED
+    task.completed_at = now = utcnow()
+    task.resolution_notes = notes
+    _record(session, task, "completed", actor=actor, namespace=namespace, notes=notes, at=now)
+    return task
+
+
+async def reopen(
+    session: AsyncSession, task: Task, reason: str, *, actor: str, namespace: str = ""
+) -> Task:
+    why = _required(reason, "reason")
+    ensure_can(task, "reopen")
+    task.status = ASSIGNED if task.assignee else OPEN
+    task.reopen_count += 1
+    task.started_at = None
+    task.completed_at = None
+    task.resolution_notes = None
+    _record(session, task, "reopened", actor=actor, namespace=namespace, notes=why)
+    return task
+
+
+async def cancel(
+    session: AsyncSession, task: Task, reason: str, *, actor: str, namespace: str = ""
+) -> Task:
+    why = _required(reason, "reason")
+    ensure_can(task, "cancel")
+    task.status = CANCELLED
+    task.cancelled_at = now = utcnow()
+    _record(session, task, "cancelled", actor=actor, namespace=namespace, notes=why, at=now)
+    return task
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+async def get(
+    session: AsyncSession, department: str, task_id: str, principal: Principal | None = None
+) -> Task:
+    task = await session.get(Task, task_id)
+    if task is None or task.department != department:
+        raise NotFound(f"{label(department)} {task_id} not found", field="task_id")
+    if principal is not None:
+        check_property(principal, task.property_id)
+    return task
+
+
+async def history(session: AsyncSession, task_id: str) -> list[TaskHistory]:
+    rows = await session.scalars(
+        select(TaskHistory).where(TaskHistory.task_id == task_id).order_by(TaskHistory.seq)
+    )
+    return list(rows.all())
+
+
+def list_query(
+    department: str,
+    principal: Principal,
+    *,
+    complaint_id: str | None = None,
+    status: str | None = None,
+    assignee: str | None = None,
+    property_id: str | None = None,
+) -> Select[tuple[Task]]:
+    stmt = (
+        select(Task).where(Task.department == department).order_by(Task.created_at.desc(), Task.id)
+    )
+    if principal.property_ids:
+        stmt = stmt.where(Task.property_id.in_(principal.property_ids))
+    filters = {
+        Task.complaint_id: complaint_id,
+        Task.status: status,
+        Task.assignee: assignee,
+        Task.property_id: property_id,
+    }
+    for column, value in filters.items():
+        if value:
+            stmt = stmt.where(column == value)
+    return stmt
+
+
+async def live_task(session: AsyncSession, department: str, complaint_id: str) -> Task | None:
+    """The complaint's task that is not cancelled (at most one: a unique index says so)."""
+    return await session.scalar(
+        select(Task).where(
+            Task.department == department,
+            Task.complaint_id == complaint_id,
+            Task.status != CANCELLED,
+        )
+    )
+
+
+# --- the front desk's events ------------------------------------------------------------
+
+
+def _title(complaint: ComplaintChanged) -> str:
+    lines = (complaint.description or "").strip().splitlines()
+    if lines and lines[0].strip():
+        return lines[0].strip()[:200]
+    where = f" at {complaint.location}" if complaint.location else ""
+    return f"Complaint{where}"[:200]
+
+
+async def _is_repeat_dispatch(
+    session: AsyncSession, department: str, complaint: ComplaintChanged
+) -> bool:
+    newest = await session.scalar(
+        select(func.max(Task.dispatched_at)).where(
+            Task.department == department, Task.complaint_id == complaint.complaint_id
+        )
+    )
+    return newest is not None and as_utc(complaint.at) <= newest
+
+
+async def create_from_dispatch(
+    session: AsyncSession, department: str, complaint: ComplaintChanged, *, namespace: str = ""
+) -> Task | None:
+    """Make the task of a complaint dispatched to ``department``, once: the live task if there
+    is one, ``None`` for a late repeat of an older dispatch, else a new task (assigned to the
+    head if a site visit is known, else to the payload's assignee, if any)."""
+    live = await live_task(session, department, complaint.complaint_id)
+    if live is not None:
+        return live
+    if await _is_repeat_dispatch(session, department, complaint):
+        log.info("dispatch_repeat_ignored", complaint_id=complaint.complaint_id)
+        return None
+    visit = await session.get(SiteVisit, (department, complaint.complaint_id))
+    assignee = visit.department_head if visit else complaint.assignee
+    now = utcnow()
+    task = Task(
+        id=new_id(),
+        department=department,
+        property_id=complaint.property_id,
+        complaint_id=complaint.complaint_id,
+        title=_title(complaint),
+        description=complaint.description,
+        location=complaint.location,
+        unit_id=complaint.unit_id,
+        nature=complaint.nature,
+        kind=complaint.kind,
+        priority=complaint.priority,
+        status=ASSIGNED if assignee else OPEN,
+        assignee=assignee,
+        due_at=as_utc(complaint.resolution_due) if complaint.resolution_due else None,
+        dispatched_at=as_utc(complaint.at),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(task)
+    await session.flush()
+    notes = f"site visit by {visit.department_head}: {visit.findings}" if visit else None
+    _record(
+        session,
+        task,
+        "created",
+        actor=complaint.actor or FRONTDESK,
+        namespace=namespace,
+        notes=notes,
+        at=now,
+    )
+    return task
+
+
+async def _keep_visit(session: AsyncSession, department: str, visit: SiteVisited) -> bool:
+    """Store the visit; False if it is not newer than the one already kept (a repeat)."""
+    kept = await session.get(SiteVisit, (department, visit.complaint_id))
+    visited_at = as_utc(visit.visited_at)
+    if kept is not None and visited_at <= kept.visited_at:
+        return False
+    if kept is None:
+        kept = SiteVisit(department=department, complaint_id=visit.complaint_id)
+        session.add(kept)
+    kept.department_head = visit.department_head
+    kept.visited_at = visited_at
+    kept.findings = visit.findings
+    kept.recorded_at = utcnow()
+    return True
+
+
+async def apply_site_visit(
+    session: AsyncSession, department: str, visit: SiteVisited, *, namespace: str = ""
+) -> Task | None:
+    """The head visited the site: they own the complaint's task, now or when it is created."""
+    if not await _keep_visit(session, department, visit):
+        return None
+    task = await live_task(session, department, visit.complaint_id)
+    if task is None:
+        log.info("site_visit_kept_for_dispatch", complaint_id=visit.complaint_id)
+        return None
+    if task.status not in ALLOWED["assign"]:
+        log.info("site_visit_after_task_closed", task_id=task.id, status=task.status)
+        return task
+    return await assign(
+        session,
+        task,
+        visit.department_head,
+        actor=FRONTDESK,
+        namespace=namespace,
+        notes=f"site visit: {visit.findings}" if visit.findings else "site visit",
+    )
+
+
+async def cancel_for_complaint(
+    session: AsyncSession,
+    department: str,
+    complaint_id: str,
+    reason: str,
+    *,
+    actor: str,
+    at: datetime,
+    namespace: str = "",
+) -> Task | None:
+    """The front desk cancelled or rerouted the complaint: cancel its live task, if any."""
+    task = await live_task(session, department, complaint_id)
+    if task is None:
+        log.info("cancel_without_live_task", complaint_id=complaint_id)
+        return None
+    if task.dispatched_at is not None and as_utc(at) < task.dispatched_at:
+        log.info("cancel_older_than_dispatch", task_id=task.id)
+        return None
+    if task.status not in ALLOWED["cancel"]:
+        log.info("cancel_of_closed_task_ignored", task_id=task.id, status=task.status)
+        return None
+    return await cancel(session, task, reason, actor=actor, namespace=namespace)
+
+
+async def reopen_for_complaint(
+    session: AsyncSession,
+    department: str,
+    complaint_id: str,
+    reason: str,
+    *,
+    actor: str,
+    at: datetime,
+    namespace: str = "",
+) -> Task | None:
+    """The front desk reopened the complaint (unsatisfied callback): reopen its completed task."""
+    task = await live_task(session, department, complaint_id)
+    if task is None or task.status != COMPLETED:
+        log.info("reopen_without_completed_task", complaint_id=complaint_id)
+        return None
+    if task.completed_at is not None and as_utc(at) < task.completed_at:
+        log.info("reopen_older_than_completion", task_id=task.id)
+        return None
+    return await reopen(session, task, reason, actor=actor, namespace=namespace)
