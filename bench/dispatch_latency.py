@@ -23,7 +23,7 @@ import statistics
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -43,6 +43,7 @@ class Result:
     latencies_ms: list[float]
     missing: int
     raw_ms: list[float]
+    stages_ms: dict[str, list[float]]
 
     @property
     def holds(self) -> bool:
@@ -191,7 +192,47 @@ async def raw_jetstream(nats_url: str, rate: float, count: int) -> list[float]:
     return latencies
 
 
-async def run(rates: list[float], seconds: float, nats_url: str, gateway_url: str) -> list[Result]:
+def breakdown(
+    data_dir: Path, sent: dict[str, float], created: dict[str, float]
+) -> dict[str, list[float]]:
+    """Where the time goes, from the front desk's own records (SQLite, same clock):
+    request -> the dispatch rule ran; -> the relay published the event; -> the task existed."""
+    import sqlite3
+
+    db = sqlite3.connect(data_dir / "frontdesk.db")
+    try:
+        ruled = dict(
+            db.execute("SELECT complaint_id, at FROM complaint_steps WHERE action = 'dispatched'")
+        )
+        published = dict(
+            db.execute(
+                "SELECT aggregate_id, published_at FROM outbox "
+                "WHERE type = 'propops.frontdesk.complaint.dispatched.v1'"
+            )
+        )
+    finally:
+        db.close()
+
+    def ts(value: str) -> float:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC).timestamp()
+
+    stages: dict[str, list[float]] = {
+        "request->rule": [],
+        "rule->published": [],
+        "published->task": [],
+    }
+    for cid, t0 in sent.items():
+        if cid in ruled and published.get(cid) and cid in created:
+            rule_t, pub_t = ts(ruled[cid]), ts(published[cid])
+            stages["request->rule"].append((rule_t - t0) * 1000)
+            stages["rule->published"].append((pub_t - rule_t) * 1000)
+            stages["published->task"].append((created[cid] - pub_t) * 1000)
+    return stages
+
+
+async def run(
+    rates: list[float], seconds: float, nats_url: str, gateway_url: str, data_dir: Path
+) -> list[Result]:
     results: list[Result] = []
     limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
     async with httpx.AsyncClient(base_url=gateway_url, timeout=60, limits=limits) as client:
@@ -203,7 +244,8 @@ async def run(rates: list[float], seconds: float, nats_url: str, gateway_url: st
             created = await task_times(client, set(ids))
             latencies = [(created[c] - sent[c]) * 1000 for c in ids if c in created]
             raw = await raw_jetstream(nats_url, rate, count)
-            result = Result(rate, count, achieved, latencies, count - len(created), raw)
+            stages = breakdown(data_dir, sent, created)
+            result = Result(rate, count, achieved, latencies, count - len(created), raw, stages)
             results.append(result)
             report(result)
             if not result.holds:
@@ -223,7 +265,10 @@ def report(r: Result) -> None:
         f"mean {statistics.fmean(r.latencies_ms) if r.latencies_ms else float('nan'):7.2f} ms"
     )
     print(f"   raw JetStream   p50 {r50:7.2f} ms  p95 {r95:7.2f} ms  p99 {r99:7.2f} ms")
-    print(f"   ratio (dispatch/raw)  p50 {p50 / r50:6.1f}x  p99 {p99 / r99:6.1f}x", flush=True)
+    print(f"   ratio (dispatch/raw)  p50 {p50 / r50:6.1f}x  p99 {p99 / r99:6.1f}x")
+    for stage, values in r.stages_ms.items():
+        print(f"   stage {stage:<17} p50 {pct(values, 50):7.2f} ms  p99 {pct(values, 99):7.2f} ms")
+    print(flush=True)
 
 
 def main() -> None:
@@ -241,7 +286,9 @@ def main() -> None:
                 f"system ready in {time.perf_counter() - started:.1f} s "
                 f"({os.cpu_count()} cores); SQLite, embedded NATS"
             )
-            results = asyncio.run(run(args.rates, args.seconds, nats_server.url, plan.gateway_url))
+            results = asyncio.run(
+                run(args.rates, args.seconds, nats_server.url, plan.gateway_url, plan.data_dir)
+            )
             held = [r.rate for r in results if r.holds]
             print(f"highest rate held: {max(held) if held else 'none'}/s")
         finally:

@@ -19,8 +19,14 @@ async def try_lock(session: AsyncSession, name: str) -> bool:
     always true on SQLite (one process per database)."""
     if session.bind is None or session.bind.dialect.name != "postgresql":
         return True
-    key = zlib.crc32(f"propops-job-{name}".encode())
-    return bool(await session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}))
+    return bool(
+        await session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": lock_key(name)})
+    )
+
+
+def lock_key(name: str) -> int:
+    """The advisory lock key of a named job (tests hold it to play another replica)."""
+    return zlib.crc32(f"propops-job-{name}".encode())
 
 
 def every(

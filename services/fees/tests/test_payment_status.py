@@ -21,8 +21,9 @@ from fees.charges import service as charges
 from fees.charges.models import ChargeKind
 from fees.charges.schemas import ChargeIn
 from fees.settings import FeesSettings
-from fees.status.sweep import LOCK_KEY, StatusSweep
+from fees.status.sweep import StatusSweep
 from propops.events.payloads import AccountStatusChanged, UnitRegistered
+from propops.jobs import lock_key
 from propops.messaging.models import OutboxRow
 from propops.testing.fixtures import RunningApp, eventually
 
@@ -253,7 +254,7 @@ async def test_a_sweep_skips_its_round_while_another_replica_holds_it(fees: Runn
     sweep = StatusSweep(fees.ctx.db, namespace=fees.settings.nats_namespace)
     async with fees.ctx.db.sessions() as other_replica:
         assert await other_replica.scalar(
-            text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": LOCK_KEY}
+            text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": lock_key("fees-status-sweep")}
         )
         assert await sweep.sweep_once(today=days(2)) == 0
         await other_replica.rollback()

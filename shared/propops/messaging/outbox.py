@@ -13,17 +13,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import zlib
 
 import structlog
 from pydantic import BaseModel
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propops.bus import Bus
 from propops.db import Database, utcnow
 from propops.events.catalog import subject_for
 from propops.events.envelope import CloudEvent, new_event
+from propops.jobs import try_lock
 from propops.messaging.models import OutboxRow
 from propops.telemetry import current_carrier, publish_span
 
@@ -79,7 +79,7 @@ class OutboxRelay:
         self.bus = bus
         self.sweep_seconds = sweep_seconds
         self.batch = batch
-        self._lock_key = zlib.crc32(f"propops-outbox-{service_name}".encode())
+        self._lock_name = f"outbox-{service_name}"
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -128,12 +128,8 @@ class OutboxRelay:
         """Publish one batch of pending events in order; returns how many were published."""
         published = 0
         async with self.db.sessions() as session:
-            if self.db.dialect == "postgresql":
-                got = await session.scalar(
-                    text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key}
-                )
-                if not got:
-                    return 0
+            if not await try_lock(session, self._lock_name):
+                return 0
             rows = (
                 await session.scalars(
                     select(OutboxRow)

@@ -10,20 +10,12 @@ published, so a change is published once even if sweeps and payments race.
 
 from __future__ import annotations
 
-import asyncio
-import zlib
 from datetime import date
-
-import structlog
-from sqlalchemy import text
 
 from fees.status.service import sweep_statuses
 from propops.db import Database
+from propops.jobs import every, try_lock
 from propops.service import BackgroundJob, ServiceContext
-
-log = structlog.get_logger("fees.status.sweep")
-
-LOCK_KEY = zlib.crc32(b"propops-fees-status-sweep")
 
 
 class StatusSweep:
@@ -38,12 +30,8 @@ class StatusSweep:
         published = 0
         while True:
             async with self.db.sessions() as session:
-                if self.db.dialect == "postgresql":
-                    got = await session.scalar(
-                        text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": LOCK_KEY}
-                    )
-                    if not got:
-                        return published
+                if not await try_lock(session, "fees-status-sweep"):
+                    return published
                 checked, changed = await sweep_statuses(
                     session, namespace=self.namespace, today=today, limit=self.batch
                 )
@@ -52,22 +40,11 @@ class StatusSweep:
             if checked < self.batch:
                 return published
 
-    async def run(self, interval: float) -> None:
-        """Sweep now and then every ``interval`` seconds, until cancelled."""
-        while True:
-            try:
-                published = await self.sweep_once()
-                if published:
-                    log.info("payment_status_sweep", published=published)
-            except Exception:
-                log.exception("payment_status_sweep_failed")
-            await asyncio.sleep(interval)
-
 
 def status_sweep_job(interval: float) -> BackgroundJob:
     """The sweep as a job for ``build_service_app(jobs=...)``."""
 
-    async def job(ctx: ServiceContext) -> None:
-        await StatusSweep(ctx.db, namespace=ctx.settings.nats_namespace).run(interval)
+    async def sweep(ctx: ServiceContext) -> int:
+        return await StatusSweep(ctx.db, namespace=ctx.settings.nats_namespace).sweep_once()
 
-    return job
+    return every(interval, "payment-status-sweep", sweep)
