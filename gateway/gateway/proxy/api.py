@@ -13,7 +13,11 @@ from propops.settings import DEPARTMENTS
 
 router = APIRouter(tags=["gateway"])
 
-PUBLIC_PREFIXES: dict[str, tuple[str, ...]] = {}
+# Paths a service answers without a bearer token, by service: (path prefix, methods). The
+# service checks what it needs itself (Open311: the app's api_key on POST).
+PUBLIC_PREFIXES: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {
+    "frontdesk": (("open311/v2/", frozenset({"GET", "POST"})),),
+}
 
 
 async def _check_active(request: Request, user_id: str) -> None:
@@ -35,7 +39,12 @@ async def _check_active(request: Request, user_id: str) -> None:
 
 
 def _is_public(service: str, path: str, method: str) -> bool:
-    return method == "GET" and path.startswith(PUBLIC_PREFIXES.get(service, ()) or ("\0",))
+    if any(segment in (".", "..") for segment in path.split("/")):
+        return False  # never let a public prefix reach past itself
+    return any(
+        path.startswith(prefix) and method in methods
+        for prefix, methods in PUBLIC_PREFIXES.get(service, ())
+    )
 
 
 @router.api_route(

@@ -30,6 +30,8 @@ def forward_headers(request: Request) -> dict[str, str]:
     prior = request.headers.get("x-forwarded-for")
     headers["x-forwarded-for"] = f"{prior}, {client}" if prior else client
     headers["x-forwarded-prefix"] = "/api/" + request.path_params.get("service", "")
+    headers.setdefault("x-forwarded-host", request.headers.get("host", ""))
+    headers.setdefault("x-forwarded-proto", request.url.scheme)
     return headers
 
 

@@ -12,6 +12,8 @@ from frontdesk.calls.api import router as calls_router
 from frontdesk.complaints import handlers as complaint_handlers
 from frontdesk.complaints import service as complaints
 from frontdesk.complaints.api import router as complaints_router
+from frontdesk.open311.api import admin_router as open311_admin_router
+from frontdesk.open311.api import router as open311_router
 from frontdesk.parties.api import router as parties_router
 from frontdesk.payment_status.handlers import HANDLERS as PAYMENT_STATUS_HANDLERS
 from frontdesk.register.api import router as register_router
@@ -44,10 +46,12 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             complaints_router,
             callbacks_router,
             calls_router,
+            open311_admin_router,
         ],
         handlers={**PAYMENT_STATUS_HANDLERS, **complaint_handlers.handlers(settings)},
         migrations=Path(__file__).parent / "migrations",
         jobs=[every(settings.overdue_sweep_seconds, "overdue", sweep_overdue)],
     )
     # public, outside /v1 (no bearer token): Open311 checks its own api_key on POST
+    app.include_router(open311_router)
     return app

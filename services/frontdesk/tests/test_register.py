@@ -164,6 +164,7 @@ async def test_tokens_and_rights(fd: RunningApp) -> None:
 
 async def test_health_readiness_and_docs(fd: RunningApp) -> None:
     assert (await fd.client.get("/healthz")).json() == {"status": "ok"}
+
     async def ready():
         return (await fd.client.get("/readyz")).status_code == 200
 

@@ -1,6 +1,7 @@
 import frontdesk.callbacks.models
 import frontdesk.calls.models
 import frontdesk.complaints.models
+import frontdesk.open311.models
 import frontdesk.parties.models
 import frontdesk.payment_status.models
 import frontdesk.register.models  # noqa: F401 - registers the tables
