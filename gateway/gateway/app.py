@@ -19,6 +19,7 @@ from propops.bus import Bus
 from propops.db import Database
 from propops.errors import install_problem_handlers
 from propops.migrations import upgrade
+from propops.runtime import tune_gc
 from propops.service import health_router
 from propops.telemetry import (
     instrument_app,
@@ -68,6 +69,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
         )
         app.state.ctx = GatewayContext(settings, db, bus, http, settings.service_urls())
+        tune_gc(settings.gc_gen0_threshold)
         try:
             yield
         finally:

@@ -27,6 +27,7 @@ from propops.events.envelope import CloudEvent
 from propops.messaging.consumer import EventConsumer, Handler
 from propops.messaging.outbox import OutboxRelay
 from propops.migrations import upgrade
+from propops.runtime import tune_gc
 from propops.settings import ServiceSettings
 from propops.telemetry import (
     instrument_app,
@@ -104,6 +105,7 @@ def build_service_app(
             asyncio.create_task(job(app.state.ctx), name=f"{name}-job-{i}")
             for i, job in enumerate(jobs or [])
         ]
+        tune_gc(settings.gc_gen0_threshold)
         log.info("service_started", service=name)
         try:
             yield

@@ -42,6 +42,10 @@ class ServiceSettings(BaseSettings):
     outbox_sweep_seconds: float = Field(default=2.0, gt=0)
     duplicate_window_seconds: float = Field(default=600.0, gt=0)
 
+    # garbage collector: young-generation threshold once started (0: interpreter default);
+    # see propops.runtime
+    gc_gen0_threshold: int = Field(default=50_000, ge=0)
+
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -68,11 +68,19 @@ async def already_handled(session: AsyncSession, consumer: str, event_id: str) -
 async def process_event(
     db: Database, consumer: str, handler: Handler, event: CloudEvent
 ) -> Outcome:
-    """Run ``handler`` for ``event`` exactly once per consumer: effect + inbox row together."""
+    """Run ``handler`` for ``event`` exactly once per consumer: effect + inbox row together.
+
+    The inbox row is written first: a duplicate fails at once on the primary key (one round
+    trip, no separate look-up), and a replica handling the same event concurrently waits on the
+    row and then finds it taken.
+    """
     async with db.sessions() as session:
-        if await already_handled(session, consumer, event.id):
-            return Outcome(handled=False)
         session.add(InboxRow(consumer=consumer, event_id=event.id, type=event.type))
+        try:
+            await session.flush()
+        except IntegrityError:
+            await session.rollback()
+            return Outcome(handled=False)
         await handler(session, event)
         try:
             await session.commit()

@@ -140,6 +140,7 @@ def tuned_settings(cls: type[ServiceSettings] = ServiceSettings, **kw: Any) -> S
         "ack_wait_seconds": 5.0,
         "log_json": False,
         "log_level": "WARNING",
+        "gc_gen0_threshold": 0,  # many apps start in one test process: no gc.freeze there
     }
     defaults.update(kw)
     return cls(**defaults)

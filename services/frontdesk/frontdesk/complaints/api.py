@@ -133,12 +133,13 @@ async def get_complaint(
     return await detail(session, await service.get(session, complaint_id, principal))
 
 
-async def _done(session: AsyncSession, complaint: Complaint) -> ComplaintDetail:
+async def _done(session: AsyncSession, complaint: Complaint) -> ComplaintOut:
+    """Commit an action and answer the complaint as it now is (GET gives the timeline too)."""
     await session.commit()
-    return await detail(session, complaint)
+    return out(complaint)
 
 
-@router.post("/complaints/{complaint_id}/classify", response_model=ComplaintDetail)
+@router.post("/complaints/{complaint_id}/classify", response_model=ComplaintOut)
 async def classify(
     complaint_id: str,
     data: ClassifyIn,
@@ -146,7 +147,7 @@ async def classify(
     if_match_: IfMatch = None,
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
-) -> ComplaintDetail:
+) -> ComplaintOut:
     complaint = await load(session, complaint_id, principal, if_match_)
     await service.classify(session, settings_of(request), complaint, data, principal.username)
     return await _done(session, complaint)
@@ -162,23 +163,24 @@ async def confirm_identity(
 ) -> ComplaintDetail:
     complaint = await load(session, complaint_id, principal, if_match_)
     await service.confirm_identity(session, complaint, data, principal.username)
-    return await _done(session, complaint)
+    await session.commit()
+    return await detail(session, complaint)  # the clerk sees the unit's payment status
 
 
-@router.post("/complaints/{complaint_id}/dispatch", response_model=ComplaintDetail)
+@router.post("/complaints/{complaint_id}/dispatch", response_model=ComplaintOut)
 async def dispatch(
     complaint_id: str,
     request: Request,
     if_match_: IfMatch = None,
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
-) -> ComplaintDetail:
+) -> ComplaintOut:
     complaint = await load(session, complaint_id, principal, if_match_)
     await service.dispatch(session, settings_of(request), complaint, principal.username)
     return await _done(session, complaint)
 
 
-@router.post("/complaints/{complaint_id}/answer", response_model=ComplaintDetail)
+@router.post("/complaints/{complaint_id}/answer", response_model=ComplaintOut)
 async def answer(
     complaint_id: str,
     data: AnswerIn,
@@ -186,7 +188,7 @@ async def answer(
     if_match_: IfMatch = None,
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
-) -> ComplaintDetail:
+) -> ComplaintOut:
     complaint = await load(session, complaint_id, principal, if_match_)
     await service.answer(session, settings_of(request), complaint, data.answer, principal.username)
     return await _done(session, complaint)
@@ -194,7 +196,7 @@ async def answer(
 
 @router.post(
     "/complaints/{complaint_id}/resolve",
-    response_model=ComplaintDetail,
+    response_model=ComplaintOut,
     description="Resolve a complaint worked at the desk itself (department frontdesk).",
 )
 async def resolve(
@@ -204,7 +206,7 @@ async def resolve(
     if_match_: IfMatch = None,
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
-) -> ComplaintDetail:
+) -> ComplaintOut:
     complaint = await load(session, complaint_id, principal, if_match_)
     await service.resolve_at_desk(
         session, settings_of(request), complaint, data.resolution_notes, principal.username
@@ -229,7 +231,7 @@ async def site_visit(
     return result
 
 
-@router.post("/complaints/{complaint_id}/escalate", response_model=ComplaintDetail)
+@router.post("/complaints/{complaint_id}/escalate", response_model=ComplaintOut)
 async def escalate(
     complaint_id: str,
     data: EscalateIn,
@@ -237,7 +239,7 @@ async def escalate(
     if_match_: IfMatch = None,
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
-) -> ComplaintDetail:
+) -> ComplaintOut:
     complaint = await load(session, complaint_id, principal, if_match_)
     await service.escalate(
         session, settings_of(request), complaint, data.reason, principal.username
@@ -245,7 +247,7 @@ async def escalate(
     return await _done(session, complaint)
 
 
-@router.post("/complaints/{complaint_id}/cancel", response_model=ComplaintDetail)
+@router.post("/complaints/{complaint_id}/cancel", response_model=ComplaintOut)
 async def cancel(
     complaint_id: str,
     data: CancelIn,
@@ -253,7 +255,7 @@ async def cancel(
     if_match_: IfMatch = None,
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
-) -> ComplaintDetail:
+) -> ComplaintOut:
     complaint = await load(session, complaint_id, principal, if_match_)
     await service.cancel(session, settings_of(request), complaint, data.reason, principal.username)
     return await _done(session, complaint)
