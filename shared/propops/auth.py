@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import ColumnElement, Select
 
 from propops.errors import DomainError, Forbidden
 from propops.settings import DEPARTMENTS, ServiceSettings
+
+T = TypeVar("T", bound=tuple[Any, ...])
 
 ROLES: tuple[str, ...] = ("admin", "manager", *DEPARTMENTS)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -141,3 +145,12 @@ def require_role(*roles: str):
         return principal
 
     return _check
+
+
+def scope_to_properties(
+    stmt: Select[T], column: ColumnElement[str], principal: Principal
+) -> Select[T]:
+    """Limit a list query to the properties the user may see (all when they have no list)."""
+    if not principal.property_ids:
+        return stmt
+    return stmt.where(column.in_(principal.property_ids))

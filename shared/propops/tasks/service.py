@@ -44,7 +44,7 @@ import structlog
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propops.auth import Principal, check_property
+from propops.auth import Principal, check_property, scope_to_properties
 from propops.db import new_id, utcnow
 from propops.errors import Conflict, Invalid, NotFound
 from propops.events.catalog import TASK_DEPARTMENTS, task_event_type
@@ -255,8 +255,7 @@ def list_query(
     stmt = (
         select(Task).where(Task.department == department).order_by(Task.created_at.desc(), Task.id)
     )
-    if principal.property_ids:
-        stmt = stmt.where(Task.property_id.in_(principal.property_ids))
+    stmt = scope_to_properties(stmt, Task.property_id, principal)
     filters = {
         Task.complaint_id: complaint_id,
         Task.status: status,

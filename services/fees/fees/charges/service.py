@@ -14,7 +14,7 @@ from fees.charges.schemas import ChargeIn, ChargeStatusFilter
 from fees.money import ZERO, money
 from fees.payments.service import settle
 from fees.status.service import refresh_status
-from propops.auth import Principal, check_property
+from propops.auth import Principal, check_property, scope_to_properties
 from propops.errors import NotFound
 
 
@@ -70,8 +70,7 @@ def list_charges(
 ) -> Select[tuple[Charge]]:
     """Charges, oldest due first (the order payments settle them in)."""
     stmt = select(Charge).order_by(Charge.due_date, Charge.created_at, Charge.id)
-    if principal.property_ids:
-        stmt = stmt.where(Charge.property_id.in_(principal.property_ids))
+    stmt = scope_to_properties(stmt, Charge.property_id, principal)
     if unit_id:
         stmt = stmt.where(Charge.unit_id == unit_id)
     if property_id:

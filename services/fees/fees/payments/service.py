@@ -15,7 +15,7 @@ from fees.money import money
 from fees.payments.models import Payment, PaymentAllocation
 from fees.payments.schemas import PaymentIn
 from fees.status.service import refresh_status
-from propops.auth import Principal, check_property
+from propops.auth import Principal, check_property, scope_to_properties
 from propops.db import utcnow
 from propops.errors import Invalid, NotFound
 
@@ -121,8 +121,7 @@ def list_payments(
 ) -> Select[tuple[Payment]]:
     """Payments, newest first."""
     stmt = select(Payment).order_by(Payment.paid_at.desc(), Payment.created_at.desc())
-    if principal.property_ids:
-        stmt = stmt.where(Payment.property_id.in_(principal.property_ids))
+    stmt = scope_to_properties(stmt, Payment.property_id, principal)
     if unit_id:
         stmt = stmt.where(Payment.unit_id == unit_id)
     if property_id:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from frontdesk.callbacks.models import Callback
 from frontdesk.complaints import service as complaints
 from frontdesk.settings import FrontdeskSettings
-from propops.auth import Principal, current_principal
+from propops.auth import Principal, current_principal, scope_to_properties
 from propops.db import utcnow
 from propops.pagination import Page, PageParams, page_params, paginate
 from propops.service import get_session
@@ -60,8 +60,7 @@ async def list_callbacks(
     session: AsyncSession = Depends(get_session),
 ) -> Page[CallbackOut]:
     stmt = select(Callback).order_by(Callback.due_at, Callback.id)
-    if principal.property_ids:
-        stmt = stmt.where(Callback.property_id.in_(principal.property_ids))
+    stmt = scope_to_properties(stmt, Callback.property_id, principal)
     for column, value in (
         (Callback.status, status),
         (Callback.complaint_id, complaint_id),

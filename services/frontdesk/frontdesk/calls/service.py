@@ -14,7 +14,7 @@ from frontdesk.complaints.schemas import ComplaintIn
 from frontdesk.parties.models import Party
 from frontdesk.register.models import Property, Unit
 from frontdesk.settings import FrontdeskSettings
-from propops.auth import Principal, check_property
+from propops.auth import Principal, check_property, scope_to_properties
 from propops.db import utcnow
 from propops.errors import Conflict, Invalid, NotFound
 
@@ -86,8 +86,7 @@ def list_calls(
     principal: Principal, *, status: str | None, property_id: str | None
 ) -> Select[tuple[Call]]:
     stmt = select(Call).order_by(Call.created_at.desc(), Call.id)
-    if principal.property_ids:
-        stmt = stmt.where(Call.property_id.in_(principal.property_ids))
+    stmt = scope_to_properties(stmt, Call.property_id, principal)
     if status:
         stmt = stmt.where(Call.status == status)
     if property_id:

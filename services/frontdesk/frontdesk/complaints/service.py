@@ -33,7 +33,7 @@ from frontdesk.parties.models import Party
 from frontdesk.payment_status import service as payment_status
 from frontdesk.register.models import Property, Unit
 from frontdesk.settings import FrontdeskSettings
-from propops.auth import Principal, check_property
+from propops.auth import Principal, check_property, scope_to_properties
 from propops.db import utcnow
 from propops.errors import Conflict, Invalid, NotFound
 from propops.events.catalog import complaint_event_type
@@ -559,8 +559,7 @@ def list_commitments(
     principal: Principal, *, status: str | None, complaint_id: str | None, property_id: str | None
 ) -> Select[tuple[Commitment]]:
     stmt = select(Commitment).order_by(Commitment.due_date, Commitment.id)
-    if principal.property_ids:
-        stmt = stmt.where(Commitment.property_id.in_(principal.property_ids))
+    stmt = scope_to_properties(stmt, Commitment.property_id, principal)
     if status:
         stmt = stmt.where(Commitment.status == status)
     if complaint_id:
@@ -809,8 +808,7 @@ def list_query(
     now: datetime | None = None,
 ) -> Select[tuple[Complaint]]:
     stmt = select(Complaint).order_by(Complaint.created_at.desc(), Complaint.id)
-    if principal.property_ids:
-        stmt = stmt.where(Complaint.property_id.in_(principal.property_ids))
+    stmt = scope_to_properties(stmt, Complaint.property_id, principal)
     for column, value in (
         (Complaint.property_id, property_id),
         (Complaint.status, status),

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.register.models import Property, Unit
 from frontdesk.register.schemas import PropertyIn, UnitIn
-from propops.auth import Principal, check_property
+from propops.auth import Principal, check_property, scope_to_properties
 from propops.errors import Conflict, Invalid, NotFound
 from propops.events.payloads import UnitRegistered
 from propops.messaging.outbox import emit
@@ -32,8 +32,7 @@ async def get_property(session: AsyncSession, property_id: str, principal: Princ
 
 def list_properties(principal: Principal, code: str | None = None) -> Select[tuple[Property]]:
     stmt = select(Property).order_by(Property.code)
-    if principal.property_ids:
-        stmt = stmt.where(Property.id.in_(principal.property_ids))
+    stmt = scope_to_properties(stmt, Property.id, principal)
     if code:
         stmt = stmt.where(Property.code == code)
     return stmt
@@ -89,8 +88,7 @@ def list_units(
     floor: int | None = None,
 ) -> Select[tuple[Unit]]:
     stmt = select(Unit).order_by(Unit.property_id, Unit.building, Unit.number)
-    if principal.property_ids:
-        stmt = stmt.where(Unit.property_id.in_(principal.property_ids))
+    stmt = scope_to_properties(stmt, Unit.property_id, principal)
     if property_id:
         stmt = stmt.where(Unit.property_id == property_id)
     if building:
