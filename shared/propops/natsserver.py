@@ -68,6 +68,8 @@ def wait_ready(ports_dir: Path, pid: int, alive: Callable[[], bool], within: flo
                     if r.status == 200:
                         return int(ports["nats"][0].rsplit(":", 1)[1])
             except (OSError, ValueError, KeyError):
-                pass  # not written completely, or not serving yet
+                # the file is not written completely, or the server is not serving yet
+                time.sleep(0.05)
+                continue
         time.sleep(0.05)
     raise NatsServerError("nats-server did not become ready")
