@@ -69,10 +69,7 @@ def start_system(data_dir: Path, nats_url: str) -> sv.Plan:
         }
     )
     plan = sv.plan(env)
-    plan.children = sv.build_children(plan, nats_url)
-    for child in plan.children:
-        child.start()
-    sv.wait_ready(plan.children)
+    sv.launch(plan, nats_url)
     return plan
 
 

@@ -51,10 +51,7 @@ class System:
             }
         )
         self.plan = sv.plan(env)
-        self.plan.children = sv.build_children(self.plan, self.nats_url)
-        for child in self.plan.children:
-            child.start()
-        sv.wait_ready(self.plan.children)
+        sv.launch(self.plan, self.nats_url)
 
     @property
     def gateway_url(self) -> str:

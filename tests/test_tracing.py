@@ -55,6 +55,9 @@ async def test_one_trace_from_gateway_request_to_fees_handler(make_system) -> No
                 return spans if complete(spans) else []
 
             trace = await eventually(whole_trace, within=15, what="every span of the trace")
+            # and the handler in that trace did its work: the unit's account exists
+            r = await admin.get("/api/fees/v1/accounts", params={"unit_id": unit_id})
+            assert r.json()["total"] == 1
         services = {s.service for s in trace}
         assert {"gateway", "frontdesk", "fees"} <= services
         gateway_server = [s for s in trace if s.service == "gateway" and s.kind == 2]  # SERVER
@@ -69,4 +72,3 @@ async def test_one_trace_from_gateway_request_to_fees_handler(make_system) -> No
         assert lines and all(
             line["trace_id"] == consume.trace_id and line["span_id"] for line in lines
         )
-        assert unit_id

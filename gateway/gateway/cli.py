@@ -42,12 +42,9 @@ def up() -> None:
             typer.echo(f"nats       {nats_url} (embedded, data in {p.data_dir / 'nats'})")
         else:
             typer.echo(f"nats       {nats_url}")
-        p.children = sv.build_children(p, nats_url)
-        gateway_log = p.children[-1].log_path
+        gateway_log = p.data_dir / "logs" / "gateway.log"
         offset = gateway_log.stat().st_size if gateway_log.exists() else 0
-        for child in p.children:
-            child.start()
-        sv.wait_ready(p.children)
+        sv.launch(p, nats_url)
         for child in p.children[:-1]:
             typer.echo(f"{child.name:<10} {child.ready_url.removesuffix('/readyz')}")  # type: ignore[union-attr]
         elapsed = time.monotonic() - started

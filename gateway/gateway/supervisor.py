@@ -259,6 +259,14 @@ def wait_ready(children: list[Child], timeout: float = READY_TIMEOUT) -> None:
         time.sleep(0.2)
 
 
+def launch(p: Plan, nats_url: str) -> None:
+    """Start the six services and the gateway for ``p`` and wait until every one is ready."""
+    p.children = build_children(p, nats_url)
+    for child in p.children:
+        child.start()
+    wait_ready(p.children)
+
+
 def stop_all(p: Plan, grace: float = 10.0) -> None:
     ordered = [c for c in p.children if c.name == "gateway"] + [
         c for c in p.children if c.name != "gateway"

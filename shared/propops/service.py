@@ -8,8 +8,8 @@ and mounts the service's ``/v1`` routers behind the token and rights checks.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,10 +57,6 @@ class ServiceContext:
 BackgroundJob = Callable[[ServiceContext], Awaitable[None]]
 
 
-def context(request: Request) -> ServiceContext:
-    return request.app.state.ctx
-
-
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     async with request.app.state.ctx.db.sessions() as session:
         yield session
@@ -88,43 +84,11 @@ def build_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        setup_logging(name, settings.log_level, settings.log_json)
-        setup_tracing(name)
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        db = Database(settings.resolved_database_url())
-        instrument_engine(db.sync_engine)
-        await upgrade(db.engine, migrations, name, extra_migrations)
-        bus = Bus(settings)
-        relay = OutboxRelay(db, bus, service_name=name, sweep_seconds=settings.outbox_sweep_seconds)
-        consumer = EventConsumer(db, bus, settings, handlers or {})
-        app.state.ctx = ServiceContext(settings, db, bus, relay, consumer)
-        await bus.start()
-        await relay.start()
-        await consumer.start()
-        running = [
-            asyncio.create_task(job(app.state.ctx), name=f"{name}-job-{i}")
-            for i, job in enumerate(jobs or [])
-        ]
-        tune_gc(settings.gc_gen0_threshold)
-        log.info("service_started", service=name)
-        try:
-            yield
-        finally:
-            for task in running:
-                task.cancel()
-            await asyncio.gather(*running, return_exceptions=True)
-            await consumer.stop()
-            await relay.stop()
-            await bus.close()
-            await db.dispose()
-            shutdown_tracing()
-            log.info("service_stopped", service=name)
+        async with open_database(settings, migrations, extra_migrations) as db:
+            async with run_messaging(app, db, settings, handlers or {}, jobs or []):
+                yield
 
-    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
-    app.state.settings = settings
-    install_problem_handlers(app)
-    instrument_app(app)
-    app.include_router(health_router())
+    app = base_app(settings, title=title, description=description, lifespan=lifespan)
     from propops.ops import ops_router
 
     app.include_router(ops_router())
@@ -150,6 +114,77 @@ def _in_sequence(handlers: list[Handler]) -> Handler:
             await handler(session, event)
 
     return run
+
+
+@asynccontextmanager
+async def run_messaging(
+    app: FastAPI,
+    db: Database,
+    settings: ServiceSettings,
+    handlers: dict[str, Handler],
+    jobs: list[BackgroundJob],
+) -> AsyncIterator[None]:
+    """The bus, the outbox relay, the consumers and the background jobs of a running service;
+    stopped in reverse order."""
+    name = settings.service_name
+    bus = Bus(settings)
+    relay = OutboxRelay(db, bus, service_name=name, sweep_seconds=settings.outbox_sweep_seconds)
+    consumer = EventConsumer(db, bus, settings, handlers)
+    app.state.ctx = ServiceContext(settings, db, bus, relay, consumer)
+    await bus.start()
+    await relay.start()
+    await consumer.start()
+    running = [
+        asyncio.create_task(job(app.state.ctx), name=f"{name}-job-{i}")
+        for i, job in enumerate(jobs)
+    ]
+    tune_gc(settings.gc_gen0_threshold)
+    log.info("service_started", service=name)
+    try:
+        yield
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+        await consumer.stop()
+        await relay.stop()
+        await bus.close()
+        log.info("service_stopped", service=name)
+
+
+@asynccontextmanager
+async def open_database(
+    settings: ServiceSettings, migrations: Path, extra_migrations: Sequence[tuple[Path, str]] = ()
+) -> AsyncIterator[Database]:
+    """The start of every PropOps process (services and gateway): logs, tracing, the data dir,
+    the database brought to head; on exit the database closed and spans flushed."""
+    setup_logging(settings.service_name, settings.log_level, settings.log_json)
+    setup_tracing(settings.service_name)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.resolved_database_url())
+    instrument_engine(db.sync_engine)
+    try:
+        await upgrade(db.engine, migrations, settings.service_name, extra_migrations)
+        yield db
+    finally:
+        await db.dispose()
+        shutdown_tracing()
+
+
+def base_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
+) -> FastAPI:
+    """A FastAPI app with problem+json errors, tracing, ``/healthz`` and ``/readyz``."""
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    install_problem_handlers(app)
+    instrument_app(app)
+    app.include_router(health_router())
+    return app
 
 
 def health_router() -> APIRouter:

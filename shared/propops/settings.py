@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Self
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -48,6 +49,16 @@ class ServiceSettings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = True
+
+    @classmethod
+    def of(cls, settings: ServiceSettings | None) -> Self:
+        """This service's settings from whatever the caller passed (``None``: from the
+        environment; common settings given as a plain ``ServiceSettings`` keep their values)."""
+        if isinstance(settings, cls):
+            return settings
+        if settings is None:
+            return cls()
+        return cls(**settings.model_dump())
 
     def resolved_database_url(self) -> str:
         """The database URL; by default one SQLite file per service in the data dir."""

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Header, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.users import service
 from gateway.users.schemas import Token, UserIn, UserOut, UserPatch
 from propops.auth import Principal, Unauthorized, current_principal, issue_token, require_role
-from propops.errors import Invalid
+from propops.concurrency import IfMatch, expected_version
 from propops.idempotency import idempotent_create
 from propops.pagination import Page, PageParams, page_params, paginate
 from propops.service import get_session
@@ -73,23 +73,16 @@ async def get_user(user_id: str, session: AsyncSession = Depends(get_session)) -
     return UserOut.model_validate(await service.get_user(session, user_id))
 
 
-def _if_match(value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        return int(value.strip().strip("W/").strip('"'))
-    except ValueError:
-        raise Invalid("If-Match must be the user's version number", field="If-Match") from None
-
-
 @router.patch("/users/{user_id}", response_model=UserOut, dependencies=[admin_only])
 async def update_user(
     user_id: str,
     patch: UserPatch,
-    if_match: str | None = Header(default=None),
+    if_match: IfMatch = None,
     session: AsyncSession = Depends(get_session),
 ) -> UserOut:
-    user = await service.update_user(session, user_id, patch, _if_match(if_match))
+    user = await service.update_user(
+        session, user_id, patch, expected_version(patch.version, if_match)
+    )
     out = UserOut.model_validate(user)
     await session.commit()
     return out

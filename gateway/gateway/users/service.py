@@ -63,10 +63,10 @@ def list_users(active: bool | None = None) -> Select[tuple[User]]:
 
 
 async def update_user(
-    session: AsyncSession, user_id: str, patch: UserPatch, if_match: int | None = None
+    session: AsyncSession, user_id: str, patch: UserPatch, expected: int | None = None
 ) -> User:
+    """Change a user; ``expected`` is the version the admin last read (409 if it moved on)."""
     user = await get_user(session, user_id)
-    expected = patch.version if patch.version is not None else if_match
     if expected is not None and expected != user.version:
         raise Conflict(
             f"user was changed meanwhile (version {user.version}, not {expected})",

@@ -14,12 +14,3 @@ class FeesSettings(ServiceSettings):
         gt=0,
         description="seconds between looks for units whose charges have fallen overdue",
     )
-
-    @classmethod
-    def of(cls, settings: ServiceSettings | None) -> FeesSettings:
-        """Fees settings from whatever the caller passed (common settings keep their values)."""
-        if isinstance(settings, cls):
-            return settings
-        if settings is None:
-            return cls()
-        return cls(**settings.model_dump())

@@ -33,9 +33,7 @@ async def sweep_overdue(ctx: ServiceContext) -> int:
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    if not isinstance(settings, FrontdeskSettings):
-        base = settings.model_dump() if settings is not None else {}
-        settings = FrontdeskSettings(**{**base, "service_name": "frontdesk"})
+    settings = FrontdeskSettings.of(settings)
     app = build_service_app(
         settings,
         title="PropOps front desk",

@@ -117,7 +117,6 @@ class EventConsumer:
         self.name = name or settings.service_name
         self.handlers = handlers
         self._tasks: list[asyncio.Task[None]] = []
-        self._subs: dict[str, object] = {}
         self._stopping = False
         bus.on_ready(self._ensure_consumers)
 

@@ -13,13 +13,14 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from propops.auth import Principal, current_principal
-from propops.errors import Conflict, Invalid
+from propops.concurrency import IfMatch, etag, expected_version
+from propops.errors import Conflict
 from propops.idempotency import idempotent_create
 from propops.pagination import Page, PageParams, page_params, paginate
 from propops.service import get_session
@@ -38,28 +39,6 @@ from propops.tasks.schemas import (
 STATUS_PATTERN = f"^({'|'.join(STATUSES)})$"
 
 Action = Callable[[Task], Awaitable[Task]]
-
-
-def etag(version: int) -> str:
-    return f'"{version}"'
-
-
-def parse_if_match(value: str | None) -> int | None:
-    """``"3"``, ``W/"3"`` or ``3`` -> 3; absent or ``*`` -> no check."""
-    if value is None or value.strip() == "*":
-        return None
-    tag = value.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
-        raise Invalid('If-Match must name a version (the ETag), e.g. "3"', field="If-Match")
-    return int(tag)
-
-
-def expected_version(body: VersionIn | None, if_match: str | None) -> int | None:
-    from_header = parse_if_match(if_match)
-    from_body = body.version if body is not None else None
-    if from_header is not None and from_body is not None and from_header != from_body:
-        raise Invalid("If-Match and version name different versions", field="version")
-    return from_body if from_body is not None else from_header
 
 
 @dataclass
@@ -81,7 +60,7 @@ class ActionCall:
         return self.request.app.state.settings.nats_namespace
 
     async def run(self, department: str, body: VersionIn | None, action: Action) -> JSONResponse:
-        expected = expected_version(body, self.if_match)
+        expected = expected_version(body.version if body else None, self.if_match)
 
         async def perform() -> TaskOut:
             task = await service.get(self.session, department, self.task_id, self.principal)
@@ -106,7 +85,7 @@ class ActionCall:
 async def action_call(
     task_id: str,
     request: Request,
-    if_match: str | None = Header(None, description="the ETag (version) last read"),
+    if_match: IfMatch = None,
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> ActionCall:

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, field_serializer
+from pydantic import BaseModel, ConfigDict
+
+from propops.money import MoneyOut
 
 
 class AccountOut(BaseModel):
@@ -15,9 +16,5 @@ class AccountOut(BaseModel):
     property_code: str
     building: str
     unit_number: str
-    balance: Decimal
+    balance: MoneyOut
     opened_at: datetime
-
-    @field_serializer("balance")
-    def _money(self, value: Decimal) -> str:
-        return f"{value:.2f}"

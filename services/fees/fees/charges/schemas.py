@@ -6,7 +6,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from fees.charges.models import Charge, ChargeKind, ChargeStatus
-from fees.money import MoneyIn, MoneyOut
+from propops.money import MoneyIn, MoneyOut
 
 
 class ChargeIn(BaseModel):

@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fees.accounts.service import lock_account_of_unit
 from fees.charges.models import Charge, ChargeKind, ChargeStatus
 from fees.charges.schemas import ChargeIn, ChargeStatusFilter
-from fees.money import ZERO, money
 from fees.payments.service import settle
 from fees.status.service import refresh_status
 from propops.auth import Principal, check_property, scope_to_properties
 from propops.errors import NotFound
+from propops.money import ZERO, money
 
 
 async def post_charge(

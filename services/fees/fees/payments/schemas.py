@@ -4,8 +4,8 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from fees.money import MoneyIn, MoneyOut
 from fees.payments.models import PaymentMethod
+from propops.money import MoneyIn, MoneyOut
 
 
 class PaymentIn(BaseModel):

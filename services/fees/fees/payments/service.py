@@ -11,13 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fees.accounts.models import Account
 from fees.accounts.service import lock_account_of_unit
 from fees.charges.models import Charge, ChargeStatus
-from fees.money import money
 from fees.payments.models import Payment, PaymentAllocation
 from fees.payments.schemas import PaymentIn
 from fees.status.service import refresh_status
 from propops.auth import Principal, check_property, scope_to_properties
 from propops.db import utcnow
 from propops.errors import Invalid, NotFound
+from propops.money import money
 
 # a client's clock a little ahead of ours is not "in the future"
 CLOCK_SKEW = timedelta(minutes=5)

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fees.money import MoneyOut
+from propops.money import MoneyOut
 
 
 class AccountStatusOut(BaseModel):

@@ -4,13 +4,13 @@ from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from frontdesk.callbacks import service as callbacks
 from frontdesk.callbacks.models import Callback
 from frontdesk.complaints import service as complaints
 from frontdesk.settings import FrontdeskSettings
-from propops.auth import Principal, current_principal, scope_to_properties
+from propops.auth import Principal, current_principal
 from propops.db import utcnow
 from propops.pagination import Page, PageParams, page_params, paginate
 from propops.service import get_session
@@ -59,15 +59,9 @@ async def list_callbacks(
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> Page[CallbackOut]:
-    stmt = select(Callback).order_by(Callback.due_at, Callback.id)
-    stmt = scope_to_properties(stmt, Callback.property_id, principal)
-    for column, value in (
-        (Callback.status, status),
-        (Callback.complaint_id, complaint_id),
-        (Callback.property_id, property_id),
-    ):
-        if value:
-            stmt = stmt.where(column == value)
+    stmt = callbacks.list_query(
+        principal, status=status, complaint_id=complaint_id, property_id=property_id
+    )
     return await paginate(session, stmt, page, CallbackOut.of)
 
 

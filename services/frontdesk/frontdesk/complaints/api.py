@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,8 +29,8 @@ from frontdesk.complaints.schemas import (
 from frontdesk.payment_status import service as payment_status
 from frontdesk.settings import FrontdeskSettings
 from propops.auth import Principal, current_principal
+from propops.concurrency import IfMatch, parse_if_match
 from propops.db import utcnow
-from propops.errors import Invalid
 from propops.idempotency import idempotent_create
 from propops.pagination import Page, PageParams, page_params, paginate
 from propops.service import get_session
@@ -62,26 +62,6 @@ async def detail(session: AsyncSession, complaint: Complaint) -> ComplaintDetail
         timeline=[StepOut.model_validate(s) for s in await service.timeline(session, complaint.id)],
         payment_status=await payment_status.of_unit(session, complaint.unit_id),
     )
-
-
-def if_match(value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        return int(value.strip().removeprefix("W/").strip('"'))
-    except ValueError:
-        raise Invalid("If-Match must be the complaint's version number", field="If-Match") from None
-
-
-IfMatch = Annotated[str | None, Header(alias="If-Match", description="the version (optional)")]
-
-
-async def load(
-    session: AsyncSession, complaint_id: str, principal: Principal, version: str | None
-) -> Complaint:
-    complaint = await service.get(session, complaint_id, principal)
-    service.check_version(complaint, if_match(version))
-    return complaint
 
 
 @router.post("/complaints", status_code=201, response_model=ComplaintOut)
@@ -133,65 +113,66 @@ async def get_complaint(
     return await detail(session, await service.get(session, complaint_id, principal))
 
 
-async def _done(session: AsyncSession, complaint: Complaint) -> ComplaintOut:
-    """Commit an action and answer the complaint as it now is (GET gives the timeline too)."""
-    await session.commit()
-    return out(complaint)
+@dataclass
+class Action:
+    """An action on one complaint: loaded (with the optional version check), the session,
+    settings and actor the rule needs; ``done`` commits and answers the complaint."""
+
+    session: AsyncSession
+    settings: FrontdeskSettings
+    principal: Principal
+    complaint: Complaint
+
+    @property
+    def actor(self) -> str:
+        return self.principal.username
+
+    async def done(self) -> ComplaintOut:
+        await self.session.commit()
+        return out(self.complaint)
+
+
+async def action(
+    complaint_id: str,
+    request: Request,
+    if_match: IfMatch = None,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> Action:
+    complaint = await service.get(session, complaint_id, principal)
+    service.check_version(complaint, parse_if_match(if_match))
+    return Action(session, settings_of(request), principal, complaint)
 
 
 @router.post("/complaints/{complaint_id}/classify", response_model=ComplaintOut)
-async def classify(
-    complaint_id: str,
-    data: ClassifyIn,
-    request: Request,
-    if_match_: IfMatch = None,
-    principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(get_session),
-) -> ComplaintOut:
-    complaint = await load(session, complaint_id, principal, if_match_)
-    await service.classify(session, settings_of(request), complaint, data, principal.username)
-    return await _done(session, complaint)
+async def classify(data: ClassifyIn, act: Action = Depends(action)) -> ComplaintOut:
+    await service.classify(act.session, act.settings, act.complaint, data, act.actor)
+    return await act.done()
 
 
-@router.post("/complaints/{complaint_id}/confirm-identity", response_model=ComplaintDetail)
+@router.post(
+    "/complaints/{complaint_id}/confirm-identity",
+    response_model=ComplaintDetail,
+    description="Also answers the unit's payment status, for the clerk to see.",
+)
 async def confirm_identity(
-    complaint_id: str,
-    data: ConfirmIdentityIn,
-    if_match_: IfMatch = None,
-    principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(get_session),
+    data: ConfirmIdentityIn, act: Action = Depends(action)
 ) -> ComplaintDetail:
-    complaint = await load(session, complaint_id, principal, if_match_)
-    await service.confirm_identity(session, complaint, data, principal.username)
-    await session.commit()
-    return await detail(session, complaint)  # the clerk sees the unit's payment status
+    await service.confirm_identity(act.session, act.complaint, data, act.actor)
+    await act.session.commit()
+    return await detail(act.session, act.complaint)
 
 
 @router.post("/complaints/{complaint_id}/dispatch", response_model=ComplaintOut)
-async def dispatch(
-    complaint_id: str,
-    request: Request,
-    if_match_: IfMatch = None,
-    principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(get_session),
-) -> ComplaintOut:
-    complaint = await load(session, complaint_id, principal, if_match_)
-    await service.dispatch(session, settings_of(request), complaint, principal.username)
-    return await _done(session, complaint)
+async def dispatch(act: Action = Depends(action)) -> ComplaintOut:
+    await service.dispatch(act.session, act.settings, act.complaint, act.actor)
+    return await act.done()
 
 
 @router.post("/complaints/{complaint_id}/answer", response_model=ComplaintOut)
-async def answer(
-    complaint_id: str,
-    data: AnswerIn,
-    request: Request,
-    if_match_: IfMatch = None,
-    principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(get_session),
-) -> ComplaintOut:
-    complaint = await load(session, complaint_id, principal, if_match_)
-    await service.answer(session, settings_of(request), complaint, data.answer, principal.username)
-    return await _done(session, complaint)
+async def answer(data: AnswerIn, act: Action = Depends(action)) -> ComplaintOut:
+    await service.answer(act.session, act.settings, act.complaint, data.answer, act.actor)
+    return await act.done()
 
 
 @router.post(
@@ -199,81 +180,40 @@ async def answer(
     response_model=ComplaintOut,
     description="Resolve a complaint worked at the desk itself (department frontdesk).",
 )
-async def resolve(
-    complaint_id: str,
-    data: ResolveIn,
-    request: Request,
-    if_match_: IfMatch = None,
-    principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(get_session),
-) -> ComplaintOut:
-    complaint = await load(session, complaint_id, principal, if_match_)
+async def resolve(data: ResolveIn, act: Action = Depends(action)) -> ComplaintOut:
     await service.resolve_at_desk(
-        session, settings_of(request), complaint, data.resolution_notes, principal.username
+        act.session, act.settings, act.complaint, data.resolution_notes, act.actor
     )
-    return await _done(session, complaint)
-
-
-@router.post("/complaints/{complaint_id}/site-visits", status_code=201, response_model=SiteVisitOut)
-async def site_visit(
-    complaint_id: str,
-    data: SiteVisitIn,
-    request: Request,
-    principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(get_session),
-) -> SiteVisitOut:
-    complaint = await load(session, complaint_id, principal, None)
-    visit = await service.site_visit(
-        session, settings_of(request), complaint, data, principal.username
-    )
-    result = SiteVisitOut.model_validate(visit)
-    await session.commit()
-    return result
+    return await act.done()
 
 
 @router.post("/complaints/{complaint_id}/escalate", response_model=ComplaintOut)
-async def escalate(
-    complaint_id: str,
-    data: EscalateIn,
-    request: Request,
-    if_match_: IfMatch = None,
-    principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(get_session),
-) -> ComplaintOut:
-    complaint = await load(session, complaint_id, principal, if_match_)
-    await service.escalate(
-        session, settings_of(request), complaint, data.reason, principal.username
-    )
-    return await _done(session, complaint)
+async def escalate(data: EscalateIn, act: Action = Depends(action)) -> ComplaintOut:
+    await service.escalate(act.session, act.settings, act.complaint, data.reason, act.actor)
+    return await act.done()
 
 
 @router.post("/complaints/{complaint_id}/cancel", response_model=ComplaintOut)
-async def cancel(
-    complaint_id: str,
-    data: CancelIn,
-    request: Request,
-    if_match_: IfMatch = None,
-    principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(get_session),
-) -> ComplaintOut:
-    complaint = await load(session, complaint_id, principal, if_match_)
-    await service.cancel(session, settings_of(request), complaint, data.reason, principal.username)
-    return await _done(session, complaint)
+async def cancel(data: CancelIn, act: Action = Depends(action)) -> ComplaintOut:
+    await service.cancel(act.session, act.settings, act.complaint, data.reason, act.actor)
+    return await act.done()
+
+
+@router.post("/complaints/{complaint_id}/site-visits", status_code=201, response_model=SiteVisitOut)
+async def site_visit(data: SiteVisitIn, act: Action = Depends(action)) -> SiteVisitOut:
+    visit = await service.site_visit(act.session, act.settings, act.complaint, data, act.actor)
+    result = SiteVisitOut.model_validate(visit)
+    await act.session.commit()
+    return result
 
 
 @router.post(
     "/complaints/{complaint_id}/commitments", status_code=201, response_model=CommitmentOut
 )
-async def add_commitment(
-    complaint_id: str,
-    data: CommitmentIn,
-    principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(get_session),
-) -> CommitmentOut:
-    complaint = await load(session, complaint_id, principal, None)
-    commitment = await service.add_commitment(session, complaint, data, principal.username)
+async def add_commitment(data: CommitmentIn, act: Action = Depends(action)) -> CommitmentOut:
+    commitment = await service.add_commitment(act.session, act.complaint, data, act.actor)
     result = CommitmentOut.model_validate(commitment)
-    await session.commit()
+    await act.session.commit()
     return result
 
 

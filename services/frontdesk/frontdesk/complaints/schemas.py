@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import BaseModel, ConfigDict, Field
 
 from frontdesk.payment_status.service import PaymentStatus
+from propops.money import MoneyOut
 
 Channel = Literal["walk_in", "phone", "portal", "app"]
 Nature = Literal["valid", "communication"]
@@ -125,7 +125,7 @@ class ComplaintOut(BaseModel):
     identity_document_checked: bool | None
     identity_confirmed_at: datetime | None
     payment_status_at_identity: str | None
-    overdue_at_identity: Decimal | None
+    overdue_at_identity: MoneyOut | None
     assignee: str | None
     task_id: str | None
     answer: str | None
@@ -143,10 +143,6 @@ class ComplaintOut(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
-
-    @field_serializer("overdue_at_identity")
-    def _money(self, value: Decimal | None) -> str | None:
-        return None if value is None else f"{value:.2f}"
 
 
 class ComplaintDetail(ComplaintOut):

@@ -288,7 +288,7 @@ async def confirm_identity(
         party_id=data.party_id,
         document_checked=data.document_checked,
         payment_status=status.status,
-        overdue_amount=None if status.overdue_amount is None else f"{status.overdue_amount:.2f}",
+        overdue_amount=status.model_dump(mode="json")["overdue_amount"],
     )
     return status
 

@@ -103,11 +103,3 @@ async def occupants_now(
         )
         for o, p in rows
     ]
-
-
-async def holds_unit(session: AsyncSession, party_id: str, unit_id: str, on: date) -> bool:
-    stmt = current(
-        select(Occupancy.id).where(Occupancy.party_id == party_id, Occupancy.unit_id == unit_id),
-        on,
-    )
-    return (await session.scalar(stmt.limit(1))) is not None

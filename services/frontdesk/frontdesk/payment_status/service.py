@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 
-from pydantic import BaseModel, field_serializer
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.payment_status.models import UnitPaymentStatus
 from propops.events.payloads import AccountStatusChanged
+from propops.money import MoneyOut
 
 
 class PaymentStatus(BaseModel):
     status: str  # current | arrears | unknown (fees has told us nothing yet)
-    balance_due: Decimal | None = None
-    overdue_amount: Decimal | None = None
+    balance_due: MoneyOut | None = None
+    overdue_amount: MoneyOut | None = None
     oldest_overdue_date: date | None = None
     as_of: datetime | None = None
-
-    @field_serializer("balance_due", "overdue_amount")
-    def _money(self, value: Decimal | None) -> str | None:
-        return None if value is None else f"{value:.2f}"
 
 
 UNKNOWN = PaymentStatus(status="unknown")

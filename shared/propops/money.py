@@ -1,4 +1,4 @@
-"""Money in fees: ``Decimal`` with two places, never float.
+"""Money: ``Decimal`` with two places, never float (fees, and whoever shows amounts).
 
 In requests an amount is a decimal *string* (``"12.50"``); a JSON number is refused, since
 ``12.1`` has already been rounded to binary by the time it is parsed. In answers and events
