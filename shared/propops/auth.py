@@ -15,11 +15,13 @@ import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import ColumnElement, Select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from propops.errors import DomainError, Forbidden
+from propops.errors import DomainError, Forbidden, NotFound
 from propops.settings import DEPARTMENTS, ServiceSettings
 
 T = TypeVar("T", bound=tuple[Any, ...])
+M = TypeVar("M")
 
 ROLES: tuple[str, ...] = ("admin", "manager", *DEPARTMENTS)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -154,3 +156,23 @@ def scope_to_properties(
     if not principal.property_ids:
         return stmt
     return stmt.where(column.in_(principal.property_ids))
+
+
+async def get_visible(
+    session: AsyncSession,
+    model: type[M],
+    ident: str,
+    principal: Principal | None,
+    *,
+    noun: str,
+    field: str,
+    scope: str = "property_id",
+) -> M:
+    """A row by id, or 404 naming ``field``; 403 when the user may not see its property
+    (``scope`` names the row's property column; no principal: no check)."""
+    row = await session.get(model, ident)
+    if row is None:
+        raise NotFound(f"{noun} {ident} not found", field=field)
+    if principal is not None:
+        check_property(principal, getattr(row, scope))
+    return row

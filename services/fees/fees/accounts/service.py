@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fees.accounts.models import Account
-from propops.auth import Principal, check_property, scope_to_properties
+from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.db import utcnow
 from propops.errors import Invalid, NotFound
 from propops.events.payloads import AccountOpened, UnitRegistered
@@ -44,11 +44,9 @@ async def open_account_for_unit(
 
 
 async def get_account(session: AsyncSession, account_id: str, principal: Principal) -> Account:
-    account = await session.get(Account, account_id)
-    if account is None:
-        raise NotFound(f"account {account_id} not found", field="account_id")
-    check_property(principal, account.property_id)
-    return account
+    return await get_visible(
+        session, Account, account_id, principal, noun="account", field="account_id"
+    )
 
 
 def list_accounts(

@@ -13,8 +13,7 @@ from fees.charges.models import Charge, ChargeKind, ChargeStatus
 from fees.charges.schemas import ChargeIn, ChargeStatusFilter
 from fees.payments.service import settle
 from fees.status.service import refresh_status
-from propops.auth import Principal, check_property, scope_to_properties
-from propops.errors import NotFound
+from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.money import ZERO, money
 
 
@@ -52,11 +51,9 @@ async def post_charge(
 
 
 async def get_charge(session: AsyncSession, charge_id: str, principal: Principal) -> Charge:
-    charge = await session.get(Charge, charge_id)
-    if charge is None:
-        raise NotFound(f"charge {charge_id} not found", field="charge_id")
-    check_property(principal, charge.property_id)
-    return charge
+    return await get_visible(
+        session, Charge, charge_id, principal, noun="charge", field="charge_id"
+    )
 
 
 def list_charges(

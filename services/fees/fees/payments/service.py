@@ -14,9 +14,9 @@ from fees.charges.models import Charge, ChargeStatus
 from fees.payments.models import Payment, PaymentAllocation
 from fees.payments.schemas import PaymentIn
 from fees.status.service import refresh_status
-from propops.auth import Principal, check_property, scope_to_properties
+from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.db import utcnow
-from propops.errors import Invalid, NotFound
+from propops.errors import Invalid
 from propops.money import money
 
 # a client's clock a little ahead of ours is not "in the future"
@@ -106,11 +106,9 @@ async def record_payment(
 
 
 async def get_payment(session: AsyncSession, payment_id: str, principal: Principal) -> Payment:
-    payment = await session.get(Payment, payment_id)
-    if payment is None:
-        raise NotFound(f"payment {payment_id} not found", field="payment_id")
-    check_property(principal, payment.property_id)
-    return payment
+    return await get_visible(
+        session, Payment, payment_id, principal, noun="payment", field="payment_id"
+    )
 
 
 def list_payments(

@@ -14,9 +14,9 @@ from frontdesk.complaints.schemas import ComplaintIn
 from frontdesk.parties.models import Party
 from frontdesk.register.models import Property, Unit
 from frontdesk.settings import FrontdeskSettings
-from propops.auth import Principal, check_property, scope_to_properties
+from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.db import utcnow
-from propops.errors import Conflict, Invalid, NotFound
+from propops.errors import Conflict, Invalid
 
 
 async def log_call(session: AsyncSession, data: CallIn, actor: str, principal: Principal) -> Call:
@@ -36,11 +36,7 @@ async def log_call(session: AsyncSession, data: CallIn, actor: str, principal: P
 
 
 async def get_call(session: AsyncSession, call_id: str, principal: Principal) -> Call:
-    call = await session.get(Call, call_id)
-    if call is None:
-        raise NotFound(f"call {call_id} not found", field="call_id")
-    check_property(principal, call.property_id)
-    return call
+    return await get_visible(session, Call, call_id, principal, noun="call", field="call_id")
 
 
 async def follow_up(session: AsyncSession, call: Call, notes: str, actor: str) -> Call:

@@ -33,9 +33,9 @@ from frontdesk.parties.models import Party
 from frontdesk.payment_status import service as payment_status
 from frontdesk.register.models import Property, Unit
 from frontdesk.settings import FrontdeskSettings
-from propops.auth import Principal, check_property, scope_to_properties
+from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.db import utcnow
-from propops.errors import Conflict, Invalid, NotFound
+from propops.errors import Conflict, Invalid
 from propops.events.catalog import complaint_event_type
 from propops.events.payloads import (
     ComplaintChanged,
@@ -140,12 +140,9 @@ def _touch(complaint: Complaint) -> None:
 async def get(
     session: AsyncSession, complaint_id: str, principal: Principal | None = None
 ) -> Complaint:
-    complaint = await session.get(Complaint, complaint_id)
-    if complaint is None:
-        raise NotFound(f"complaint {complaint_id} not found", field="complaint_id")
-    if principal is not None:
-        check_property(principal, complaint.property_id)
-    return complaint
+    return await get_visible(
+        session, Complaint, complaint_id, principal, noun="complaint", field="complaint_id"
+    )
 
 
 # --- intake and classification ---------------------------------------------------------------
@@ -525,10 +522,9 @@ async def settle_commitment(
     actor: str,
     principal: Principal,
 ) -> Commitment:
-    commitment = await session.get(Commitment, commitment_id)
-    if commitment is None:
-        raise NotFound(f"commitment {commitment_id} not found", field="commitment_id")
-    check_property(principal, commitment.property_id)
+    commitment = await get_visible(
+        session, Commitment, commitment_id, principal, noun="commitment", field="commitment_id"
+    )
     if commitment.status != "open":
         raise Conflict(f"commitment is already {commitment.status}", field="status")
     commitment.status = outcome
@@ -615,10 +611,9 @@ async def record_callback(
     actor: str,
     principal: Principal,
 ) -> Callback:
-    callback = await session.get(Callback, callback_id)
-    if callback is None:
-        raise NotFound(f"callback {callback_id} not found", field="callback_id")
-    check_property(principal, callback.property_id)
+    callback = await get_visible(
+        session, Callback, callback_id, principal, noun="callback", field="callback_id"
+    )
     if callback.status != "due":
         raise Conflict("this callback is already done", field="status")
     complaint = await get(session, callback.complaint_id)

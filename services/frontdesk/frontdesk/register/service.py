@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.register.models import Property, Unit
 from frontdesk.register.schemas import PropertyIn, UnitIn
-from propops.auth import Principal, check_property, scope_to_properties
-from propops.errors import Conflict, Invalid, NotFound
+from propops.auth import Principal, check_property, get_visible, scope_to_properties
+from propops.errors import Conflict, Invalid
 from propops.events.payloads import UnitRegistered
 from propops.messaging.outbox import emit
 
@@ -23,11 +23,9 @@ async def create_property(session: AsyncSession, data: PropertyIn) -> Property:
 
 
 async def get_property(session: AsyncSession, property_id: str, principal: Principal) -> Property:
-    prop = await session.get(Property, property_id)
-    if prop is None:
-        raise NotFound(f"property {property_id} not found", field="property_id")
-    check_property(principal, prop.id)
-    return prop
+    return await get_visible(
+        session, Property, property_id, principal, noun="property", field="property_id", scope="id"
+    )
 
 
 def list_properties(principal: Principal, code: str | None = None) -> Select[tuple[Property]]:
@@ -73,11 +71,7 @@ async def register_unit(
 
 
 async def get_unit(session: AsyncSession, unit_id: str, principal: Principal) -> Unit:
-    unit = await session.get(Unit, unit_id)
-    if unit is None:
-        raise NotFound(f"unit {unit_id} not found", field="unit_id")
-    check_property(principal, unit.property_id)
-    return unit
+    return await get_visible(session, Unit, unit_id, principal, noun="unit", field="unit_id")
 
 
 def list_units(
