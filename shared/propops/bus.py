@@ -25,7 +25,7 @@ from nats.js.api import (
 )
 from nats.js.errors import NotFoundError
 
-from propops.events.catalog import stream_for, stream_subjects
+from propops.events.catalog import stream_for, stream_subjects, subject_for
 from propops.settings import DEPARTMENTS, ServiceSettings
 
 log = structlog.get_logger("propops.bus")
@@ -48,7 +48,13 @@ class Bus:
 
     @property
     def namespace(self) -> str:
+        """The installation's prefix of streams and subjects (``PROPOPS_NATS_NAMESPACE``):
+        applied here and only here, never by business code."""
         return self.settings.nats_namespace
+
+    def subject(self, event_type: str) -> str:
+        """The NATS subject an event type travels on in this installation."""
+        return subject_for(event_type, self.namespace)
 
     @property
     def connected(self) -> bool:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propops.auth import require_role
+from propops.context import ServiceContext, get_session
 from propops.messaging import dead_letters
 from propops.messaging.models import DeadLetter
 from propops.pagination import Page, PageParams, page_params, paginate
@@ -37,8 +38,6 @@ class OutboxState(BaseModel):
 
 
 def ops_router() -> APIRouter:
-    from propops.service import ServiceContext, get_session
-
     router = APIRouter(prefix="/ops", tags=["ops"], dependencies=[Depends(require_role("admin"))])
 
     @router.get("/dead-letters", response_model=Page[DeadLetterOut])

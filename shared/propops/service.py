@@ -2,31 +2,33 @@
 
 It wires the database (migrations applied at start), the bus, the outbox relay, the event
 consumers, tracing and logs, problem+json errors, ``/healthz``, ``/readyz``, the ``/ops`` routes,
-and mounts the service's ``/v1`` routers behind the token and rights checks.
+and mounts each feature's routes (``/v1`` behind the token and rights checks), subscriptions and
+jobs. What routes and jobs need at run time is in ``propops.context``.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from propops.auth import require_service_rights
 from propops.bus import Bus
+from propops.context import BackgroundJob, ServiceContext
 from propops.db import Database
 from propops.errors import install_problem_handlers
-from propops.events.envelope import CloudEvent
-from propops.messaging.consumer import EventConsumer, Handler
+from propops.feature import Feature
+from propops.messaging.consumer import EventConsumer
 from propops.messaging.outbox import OutboxRelay
+from propops.messaging.subscriptions import On
 from propops.migrations import upgrade
+from propops.ops import ops_router
 from propops.runtime import tune_gc
 from propops.settings import ServiceSettings
 from propops.telemetry import (
@@ -37,29 +39,7 @@ from propops.telemetry import (
     shutdown_tracing,
 )
 
-if TYPE_CHECKING:
-    from propops.tasks import TaskFeature
-
 log = structlog.get_logger("propops.service")
-
-
-@dataclass
-class ServiceContext:
-    settings: ServiceSettings
-    db: Database
-    bus: Bus
-    relay: OutboxRelay
-    consumer: EventConsumer
-
-
-# A background job of a service (e.g. a periodic sweep): started after the consumers, runs until
-# cancelled at shutdown; it should catch and log its own errors.
-BackgroundJob = Callable[[ServiceContext], Awaitable[None]]
-
-
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.ctx.db.sessions() as session:
-        yield session
 
 
 def build_service_app(
@@ -67,53 +47,32 @@ def build_service_app(
     *,
     title: str,
     description: str,
-    routers: list[APIRouter],
-    handlers: dict[str, Handler] | None = None,
+    features: Sequence[Feature],
     migrations: Path,
-    jobs: list[BackgroundJob] | None = None,
-    tasks: TaskFeature | None = None,
 ) -> FastAPI:
-    """``tasks`` switches the department tasks on (``propops.tasks``): their routes, their
-    handlers of the front desk's complaint events, and their migrations (applied between the
-    messaging migrations and the service's own)."""
+    """A department service made of ``features``. Shared migration histories of features
+    (e.g. department tasks) are applied between the messaging migrations and the service's own
+    (``migrations``)."""
     name = settings.service_name
-    if tasks is not None:
-        routers = [*routers, tasks.router()]
-        handlers = merge_handlers(handlers or {}, tasks.handlers(settings.nats_namespace))
-    extra_migrations = [tasks.migrations] if tasks is not None else []
+    subscriptions = [s for f in features for s in f.subscriptions]
+    jobs = [j for f in features for j in f.jobs]
+    extra_migrations = [f.migrations for f in features if f.migrations is not None]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_database(settings, migrations, extra_migrations) as db:
-            async with run_messaging(app, db, settings, handlers or {}, jobs or []):
+            async with run_messaging(app, db, settings, subscriptions, jobs):
                 yield
 
     app = base_app(settings, title=title, description=description, lifespan=lifespan)
-    from propops.ops import ops_router
-
     app.include_router(ops_router())
     rights = Depends(require_service_rights(name))
-    for router in routers:
-        app.include_router(router, prefix="/v1", dependencies=[rights])
+    for feature in features:
+        for router in feature.routers:
+            app.include_router(router, prefix="/v1", dependencies=[rights])
+        for router in feature.public_routers:
+            app.include_router(router)
     return app
-
-
-def merge_handlers(*tables: dict[str, Handler]) -> dict[str, Handler]:
-    """One handler per event type; where several features handle the same type, they run one
-    after the other in the same transaction."""
-    merged: dict[str, list[Handler]] = {}
-    for table in tables:
-        for event_type, handler in table.items():
-            merged.setdefault(event_type, []).append(handler)
-    return {t: hs[0] if len(hs) == 1 else _in_sequence(hs) for t, hs in merged.items()}
-
-
-def _in_sequence(handlers: list[Handler]) -> Handler:
-    async def run(session: AsyncSession, event: CloudEvent) -> None:
-        for handler in handlers:
-            await handler(session, event)
-
-    return run
 
 
 @asynccontextmanager
@@ -121,15 +80,15 @@ async def run_messaging(
     app: FastAPI,
     db: Database,
     settings: ServiceSettings,
-    handlers: dict[str, Handler],
-    jobs: list[BackgroundJob],
+    subscriptions: Sequence[On[Any]],
+    jobs: Sequence[BackgroundJob],
 ) -> AsyncIterator[None]:
     """The bus, the outbox relay, the consumers and the background jobs of a running service;
     stopped in reverse order."""
     name = settings.service_name
     bus = Bus(settings)
     relay = OutboxRelay(db, bus, service_name=name, sweep_seconds=settings.outbox_sweep_seconds)
-    consumer = EventConsumer(db, bus, settings, handlers)
+    consumer = EventConsumer(db, bus, settings, subscriptions)
     app.state.ctx = ServiceContext(settings, db, bus, relay, consumer)
     await bus.start()
     await relay.start()

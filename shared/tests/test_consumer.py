@@ -17,6 +17,7 @@ from propops.events.payloads import UnitRegistered
 from propops.messaging import dead_letters
 from propops.messaging.consumer import EventConsumer, backoff_delay, process_event
 from propops.messaging.models import DeadLetter, InboxRow
+from propops.messaging.subscriptions import On
 from propops.settings import ServiceSettings
 from propops.testing.fixtures import eventually
 
@@ -35,8 +36,8 @@ def unit_event(n: int = 0) -> CloudEvent:
     )
 
 
-async def record_effect(session: AsyncSession, event: CloudEvent) -> None:
-    await session.execute(insert(probe).values(event_id=event.id, unit_id=event.data["unit_id"]))
+async def record_effect(session: AsyncSession, unit: UnitRegistered, event: CloudEvent) -> None:
+    await session.execute(insert(probe).values(event_id=event.id, unit_id=unit.unit_id))
 
 
 async def effects(db: Database) -> list[str]:
@@ -62,7 +63,7 @@ async def running(db: Database, bus: Bus, settings: ServiceSettings):
     consumers: list[EventConsumer] = []
 
     async def start(handler=record_effect) -> EventConsumer:
-        c = EventConsumer(db, bus, settings, {TYPE: handler})
+        c = EventConsumer(db, bus, settings, [On(UnitRegistered, handler)])
         await c.start()
         consumers.append(c)
         return c
@@ -92,7 +93,8 @@ async def _has(db: Database, event_id: str) -> bool:
 async def test_handled_but_unacked_event_is_not_handled_again(db, bus, settings, running) -> None:
     # A crash between the commit and the ack: the effect is there, the message comes again.
     event = unit_event()
-    outcome = await process_event(db, "probe", record_effect, event)
+    payload = UnitRegistered.model_validate(event.data)
+    outcome = await process_event(db, "probe", record_effect, event, payload)
     assert outcome.handled
     await running()
     await publish(bus, settings, event)
@@ -107,8 +109,8 @@ async def test_failing_handler_is_retried_with_backoff_until_it_succeeds(
 ) -> None:
     attempts: list[int] = []
 
-    async def flaky(session: AsyncSession, event: CloudEvent) -> None:
-        await record_effect(session, event)  # written, then rolled back by the failure
+    async def flaky(session: AsyncSession, unit: UnitRegistered, event: CloudEvent) -> None:
+        await record_effect(session, unit, event)  # written, then rolled back by the failure
         attempts.append(1)
         if len(attempts) < 3:
             raise RuntimeError("transient")
@@ -132,11 +134,11 @@ async def test_poison_event_is_dead_lettered_after_max_deliver_then_replayed(
     broken = {"on": True}
     calls: list[int] = []
 
-    async def handler(session: AsyncSession, event: CloudEvent) -> None:
+    async def handler(session: AsyncSession, unit: UnitRegistered, event: CloudEvent) -> None:
         calls.append(1)
         if broken["on"]:
             raise ValueError("unit register is unreadable")
-        await record_effect(session, event)
+        await record_effect(session, unit, event)
 
     consumer = await running(handler)
     event = unit_event()

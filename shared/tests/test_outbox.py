@@ -73,7 +73,7 @@ async def test_relay_publishes_right_after_commit_with_msg_id(
     try:
         event = unit_event(str(uuid.uuid4()))
         async with db.sessions() as s:
-            add_event(s, event, namespace=namespace)
+            add_event(s, event)
             await s.commit()
         await eventually(lambda: _zero_pending(db), within=5, what="publish after commit")
         msgs = await read_stream(bus, namespace)
@@ -110,7 +110,7 @@ async def test_changes_commit_while_nats_is_down_and_go_out_in_order_after(
                 event = unit_event(agg, n)
                 expected[agg].append(event.id)
                 async with db.sessions() as s:  # each change commits although NATS is down
-                    add_event(s, event, namespace=namespace)
+                    add_event(s, event)
                     await s.commit()
         assert await outbox_count(db, pending_only=True) == 15
         server.start()

@@ -19,13 +19,13 @@ from propops.db import Database
 from propops.errors import Conflict, Forbidden, Invalid, NotFound
 from propops.events import new_event
 from propops.events.catalog import complaint_event_type
-from propops.events.payloads import ComplaintRerouted, SiteVisited
+from propops.events.payloads import ComplaintChanged, ComplaintRerouted, SiteVisited
 from propops.messaging.models import OutboxRow
+from propops.messaging.subscriptions import On, handlers_by_type
 from propops.migrations import upgrade
-from propops.service import merge_handlers
-from propops.tasks import TaskFeature
 from propops.tasks import service as rules
-from propops.tasks.handlers import task_handlers
+from propops.tasks import task_feature
+from propops.tasks.handlers import task_subscriptions
 from propops.tasks.models import Task
 from propops.testing.tasks import complaint
 
@@ -36,7 +36,7 @@ ALL = Principal(user_id="u", username="boss", roles=frozenset({"admin"}))
 @pytest.fixture
 async def db(make_db_url: Callable[[str], Awaitable[str]]) -> AsyncIterator[Database]:
     database = Database(await make_db_url("tasks"))
-    await upgrade(database.engine, None, "tasks", [TaskFeature(DEPT, "workorders").migrations])
+    await upgrade(database.engine, None, "tasks", [task_feature(DEPT, "workorders").migrations])
     yield database
     await database.dispose()
 
@@ -74,7 +74,7 @@ async def act(db: Database, task_id: str, action: str, **kw: str) -> Task:
 
 
 async def perform(s: AsyncSession, task: Task, action: str, **kw: str) -> Task:
-    who = {"actor": kw.pop("actor", "tech-lee"), "namespace": ""}
+    who = {"actor": kw.pop("actor", "tech-lee")}
     if action == "assign":
         return await rules.assign(s, task, kw.get("assignee", "tech-lee"), **who)
     if action == "start":
@@ -109,7 +109,7 @@ async def task_count(db: Database) -> int:
 async def test_dispatch_makes_an_open_task_with_one_created_event(db: Database) -> None:
     c = complaint(DEPT)
     async with db.sessions() as s:
-        task = await rules.create_from_dispatch(s, DEPT, c, namespace="")
+        task = await rules.create_from_dispatch(s, DEPT, c)
         await s.commit()
     assert task is not None
     assert (task.status, task.assignee, task.version) == ("open", None, 1)
@@ -410,7 +410,7 @@ async def test_reopen_for_complaint_only_reopens_a_completed_task_once(db: Datab
 
 
 async def test_handlers_ignore_other_departments_and_unknown_complaints(db: Database) -> None:
-    handlers = task_handlers(DEPT, "")
+    handlers = handlers_by_type(task_subscriptions(DEPT))
     now = datetime.now(UTC)
     to_cleaning = complaint("cleaning")
     unknown = str(uuid.uuid4())
@@ -426,7 +426,7 @@ async def test_handlers_ignore_other_departments_and_unknown_complaints(db: Data
     async with db.sessions() as s:
         for verb, payload, subject in cases:
             event = new_event(payload, subject=subject, event_type=complaint_event_type(verb))
-            await handlers[event.type](s, event)
+            await handlers[event.type](s, payload, event)
         await s.commit()
     assert await task_count(db) == 0
     assert await events(db) == []
@@ -435,13 +435,15 @@ async def test_handlers_ignore_other_departments_and_unknown_complaints(db: Data
 async def test_merged_handlers_run_every_feature_in_one_transaction(db: Database) -> None:
     seen: list[str] = []
 
-    async def own(session: AsyncSession, event: object) -> None:
-        seen.append("own")
+    async def own(session: AsyncSession, payload: ComplaintChanged, event: object) -> None:
+        seen.append(f"own:{payload.complaint_id}")
 
-    handlers = merge_handlers({complaint_event_type("dispatched"): own}, task_handlers(DEPT))
+    handlers = handlers_by_type(
+        [On(ComplaintChanged, own, verbs=("dispatched",)), *task_subscriptions(DEPT)]
+    )
     c = complaint(DEPT)
     event = new_event(c, subject=c.complaint_id, event_type=complaint_event_type("dispatched"))
     async with db.sessions() as s:
-        await handlers[event.type](s, event)
+        await handlers[event.type](s, c, event)
         await s.commit()
-    assert seen == ["own"] and await task_count(db) == 1
+    assert seen == [f"own:{c.complaint_id}"] and await task_count(db) == 1

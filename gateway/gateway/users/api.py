@@ -10,9 +10,9 @@ from gateway.users import service
 from gateway.users.schemas import Token, UserIn, UserOut, UserPatch
 from propops.auth import Principal, Unauthorized, current_principal, issue_token, require_role
 from propops.concurrency import IfMatch, expected_version
+from propops.context import get_session
 from propops.idempotency import idempotent_create
 from propops.pagination import Page, PageParams, page_params, paginate
-from propops.service import get_session
 
 router = APIRouter(prefix="/api", tags=["users"])
 admin_only = Depends(require_role("admin"))

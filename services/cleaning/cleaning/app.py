@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from propops.service import build_service_app
 from propops.settings import ServiceSettings
-from propops.tasks import TaskFeature
+from propops.tasks import task_feature
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -16,7 +16,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings or ServiceSettings(service_name="cleaning"),
         title="PropOps cleaning",
         description="保潔部 · Cleaning and greening: tasks from the front desk's complaints.",
-        routers=[],
+        features=[task_feature("cleaning", path="tasks")],
         migrations=Path(__file__).parent / "migrations",
-        tasks=TaskFeature("cleaning", path="tasks"),
     )

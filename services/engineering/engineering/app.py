@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from propops.service import build_service_app
 from propops.settings import ServiceSettings
-from propops.tasks import TaskFeature
+from propops.tasks import task_feature
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -16,7 +16,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings or ServiceSettings(service_name="engineering"),
         title="PropOps engineering",
         description="工程部 · Engineering: work orders from the front desk's complaints.",
-        routers=[],
+        features=[task_feature("engineering", path="workorders")],
         migrations=Path(__file__).parent / "migrations",
-        tasks=TaskFeature("engineering", path="workorders"),
     )

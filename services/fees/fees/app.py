@@ -7,16 +7,17 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from fees.accounts import handlers as account_handlers
 from fees.accounts.api import router as accounts_router
+from fees.accounts.handlers import SUBSCRIPTIONS as ACCOUNT_SUBSCRIPTIONS
 from fees.charges.api import router as charges_router
 from fees.payments.api import router as payments_router
 from fees.settings import FeesSettings
 from fees.status.api import router as status_router
 from fees.status.sweep import status_sweep_job
+from propops.feature import Feature
 from propops.service import build_service_app
 from propops.settings import ServiceSettings
-from propops.tasks import TaskFeature
+from propops.tasks import task_feature
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -25,9 +26,16 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings,
         title="PropOps fees",
         description="管理費 · Management fees: accounts, charges, payments, payment status.",
-        routers=[accounts_router, status_router, charges_router, payments_router],
-        handlers=account_handlers.handlers(settings),
+        features=[
+            Feature("accounts", routers=[accounts_router], subscriptions=ACCOUNT_SUBSCRIPTIONS),
+            Feature(
+                "status",
+                routers=[status_router],
+                jobs=[status_sweep_job(settings.status_sweep_seconds)],
+            ),
+            Feature("charges", routers=[charges_router]),
+            Feature("payments", routers=[payments_router]),
+            task_feature("fees", path="tasks"),
+        ],
         migrations=Path(__file__).parent / "migrations",
-        tasks=TaskFeature("fees", path="tasks"),
-        jobs=[status_sweep_job(settings.status_sweep_seconds)],
     )

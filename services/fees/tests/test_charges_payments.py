@@ -34,7 +34,7 @@ async def open_unit(fees: RunningApp, property_id: str = "p-1") -> str:
         number=uuid.uuid4().hex[:6],
     )
     async with fees.ctx.db.sessions() as session:
-        await open_account_for_unit(session, unit, fees.settings.nats_namespace)
+        await open_account_for_unit(session, unit)
         await session.commit()
     return unit.unit_id
 

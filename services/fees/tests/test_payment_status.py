@@ -53,7 +53,7 @@ async def open_unit(fees: RunningApp) -> tuple[str, str]:
         number=uuid.uuid4().hex[:6],
     )
     async with fees.ctx.db.sessions() as session:
-        account = await open_account_for_unit(session, unit, fees.settings.nats_namespace)
+        account = await open_account_for_unit(session, unit)
         await session.commit()
     return unit.unit_id, account.id
 
@@ -206,7 +206,7 @@ async def test_the_sweep_publishes_once_when_a_charge_falls_overdue(fees: Runnin
         ("current", "500.00", "0.00", None),
         ("current", "520.00", "0.00", None),
     ]
-    sweep = StatusSweep(fees.ctx.db, namespace=fees.settings.nats_namespace)
+    sweep = StatusSweep(fees.ctx.db)
 
     assert await sweep.sweep_once() == 0  # nothing has changed today
     assert await sweep.sweep_once(today=days(2)) == 0  # due on the day: not overdue yet
@@ -236,7 +236,7 @@ async def test_concurrent_sweeps_publish_a_change_once(fees: RunningApp) -> None
     units = [await open_unit(fees) for _ in range(3)]
     for unit, _ in units:
         await charge(fees, unit, "70.00", 1)
-    sweeps = [StatusSweep(fees.ctx.db, namespace=fees.settings.nats_namespace) for _ in range(3)]
+    sweeps = [StatusSweep(fees.ctx.db) for _ in range(3)]
     results = await asyncio.gather(*(s.sweep_once(today=days(2)) for s in sweeps))
     assert sum(results) == 3
     for _, account_id in units:
@@ -251,7 +251,7 @@ async def test_a_sweep_skips_its_round_while_another_replica_holds_it(fees: Runn
         pytest.skip("the sweep's advisory lock exists on PostgreSQL only")
     unit, account_id = await open_unit(fees)
     await charge(fees, unit, "70.00", 1)
-    sweep = StatusSweep(fees.ctx.db, namespace=fees.settings.nats_namespace)
+    sweep = StatusSweep(fees.ctx.db)
     async with fees.ctx.db.sessions() as other_replica:
         assert await other_replica.scalar(
             text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": lock_key("fees-status-sweep")}
@@ -273,7 +273,7 @@ async def test_the_running_service_sweeps_by_itself(start_service) -> None:
             unit_id=unit, kind=ChargeKind.management_fee, amount=Decimal("88.80"), due_date=days(-1)
         )
         await charges.post_charge(
-            session, data, namespace=fees.settings.nats_namespace, today=days(-1)
+            session, data, today=days(-1)
         )
         await session.commit()
     assert [brief_event(e) for e in await events(fees, account_id)] == [

@@ -1,5 +1,5 @@
 """Front desk (前臺): the property register, parties and occupancy, complaints, callbacks,
-the phone log, and the unit payment status copied from fees."""
+the phone log, Open311, and the unit payment status copied from fees."""
 
 from __future__ import annotations
 
@@ -15,11 +15,13 @@ from frontdesk.complaints.api import router as complaints_router
 from frontdesk.open311.api import admin_router as open311_admin_router
 from frontdesk.open311.api import router as open311_router
 from frontdesk.parties.api import router as parties_router
-from frontdesk.payment_status.handlers import HANDLERS as PAYMENT_STATUS_HANDLERS
+from frontdesk.payment_status.handlers import SUBSCRIPTIONS as PAYMENT_STATUS_SUBSCRIPTIONS
 from frontdesk.register.api import router as register_router
 from frontdesk.settings import FrontdeskSettings
+from propops.context import ServiceContext
+from propops.feature import Feature
 from propops.jobs import every, try_lock
-from propops.service import ServiceContext, build_service_app
+from propops.service import build_service_app
 from propops.settings import ServiceSettings
 
 
@@ -34,22 +36,24 @@ async def sweep_overdue(ctx: ServiceContext) -> int:
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = FrontdeskSettings.of(settings)
-    app = build_service_app(
+    return build_service_app(
         settings,
         title="PropOps front desk",
         description="前臺 · Front desk: register, parties, complaints, callbacks, calls.",
-        routers=[
-            register_router,
-            parties_router,
-            complaints_router,
-            callbacks_router,
-            calls_router,
-            open311_admin_router,
+        features=[
+            Feature("register", routers=[register_router]),
+            Feature("parties", routers=[parties_router]),
+            Feature("payment-status", subscriptions=PAYMENT_STATUS_SUBSCRIPTIONS),
+            Feature(
+                "complaints",
+                routers=[complaints_router],
+                subscriptions=complaint_handlers.subscriptions(settings),
+                jobs=[every(settings.overdue_sweep_seconds, "overdue", sweep_overdue)],
+            ),
+            Feature("callbacks", routers=[callbacks_router]),
+            Feature("calls", routers=[calls_router]),
+            # public, outside /v1 (no bearer token): Open311 checks its own api_key on POST
+            Feature("open311", routers=[open311_admin_router], public_routers=[open311_router]),
         ],
-        handlers={**PAYMENT_STATUS_HANDLERS, **complaint_handlers.handlers(settings)},
         migrations=Path(__file__).parent / "migrations",
-        jobs=[every(settings.overdue_sweep_seconds, "overdue", sweep_overdue)],
     )
-    # public, outside /v1 (no bearer token): Open311 checks its own api_key on POST
-    app.include_router(open311_router)
-    return app

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from propops.service import build_service_app
 from propops.settings import ServiceSettings
-from propops.tasks import TaskFeature
+from propops.tasks import task_feature
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -19,7 +19,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             "廣告位、倉庫、場地 · Leasing of ad spaces, warehouses and venues; "
             "tasks from the front desk's complaints."
         ),
-        routers=[],
+        features=[task_feature("leasing", path="tasks")],
         migrations=Path(__file__).parent / "migrations",
-        tasks=TaskFeature("leasing", path="tasks"),
     )

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from propops.service import build_service_app
 from propops.settings import ServiceSettings
-from propops.tasks import TaskFeature
+from propops.tasks import task_feature
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -16,7 +16,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings or ServiceSettings(service_name="security"),
         title="PropOps security",
         description="保安部 · Security: tasks from the front desk's complaints.",
-        routers=[],
+        features=[task_feature("security", path="tasks")],
         migrations=Path(__file__).parent / "migrations",
-        tasks=TaskFeature("security", path="tasks"),
     )

@@ -141,6 +141,19 @@ def payload_model(event_type: str) -> type[BaseModel]:
     return spec_for(event_type).payload
 
 
+def types_for_payload(payload_cls: type[BaseModel]) -> list[str]:
+    """Every event type that carries ``payload_cls``."""
+    types = _TYPES_OF.get(payload_cls)
+    if not types:
+        raise KeyError(f"{payload_cls.__name__} is not in the event catalog")
+    return list(types)
+
+
+def verb_of(event_type: str) -> str:
+    """``propops.<dept>.<entity>.<verb>.v1`` -> ``<verb>``."""
+    return event_type.split(".")[3]
+
+
 def stream_for(department: str, namespace: str = "") -> str:
     """The JetStream stream holding one department's events."""
     base = f"PROPOPS_{department.upper()}"

@@ -12,30 +12,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propops.bus import Bus
 from propops.db import Database
-from propops.events.catalog import payload_model, subject_for
+from propops.events.catalog import payload_model, stream_for
 from propops.events.envelope import CloudEvent
 from propops.messaging.models import DeadLetter, InboxRow
+from propops.messaging.subscriptions import Handler, On, handlers_by_type
 from propops.settings import ServiceSettings
 from propops.telemetry import consume_span
 
 log = structlog.get_logger("propops.consumer")
 
 FETCH_WAIT = 1.0  # seconds a pull request waits for messages
-
-Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
 
 
 class PoisonMessage(Exception):
@@ -47,13 +47,14 @@ class Outcome:
     handled: bool  # False: already in the inbox (a duplicate)
 
 
-def parse_event(raw: bytes) -> CloudEvent:
+def parse_event(raw: bytes) -> tuple[CloudEvent, BaseModel]:
+    """The envelope and its payload, validated once against the catalog's class."""
     try:
         event = CloudEvent.from_json(raw)
-        payload_model(event.type).model_validate(event.data)
+        payload = payload_model(event.type).model_validate(event.data)
     except (ValidationError, KeyError, ValueError) as exc:
         raise PoisonMessage(str(exc)) from exc
-    return event
+    return event, payload
 
 
 async def already_handled(session: AsyncSession, consumer: str, event_id: str) -> bool:
@@ -66,7 +67,7 @@ async def already_handled(session: AsyncSession, consumer: str, event_id: str) -
 
 
 async def process_event(
-    db: Database, consumer: str, handler: Handler, event: CloudEvent
+    db: Database, consumer: str, handler: Handler, event: CloudEvent, payload: BaseModel
 ) -> Outcome:
     """Run ``handler`` for ``event`` exactly once per consumer: effect + inbox row together.
 
@@ -81,7 +82,7 @@ async def process_event(
         except IntegrityError:
             await session.rollback()
             return Outcome(handled=False)
-        await handler(session, event)
+        await handler(session, payload, event)
         try:
             await session.commit()
         except IntegrityError:
@@ -100,14 +101,14 @@ def backoff_delay(num_delivered: int, base: float, cap: float) -> float:
 
 class EventConsumer:
     """One service's consumers: a durable pull consumer (named after the service) per stream
-    it reads, dispatching each event type to its handler."""
+    it reads, dispatching each event to the handlers subscribed to its payload."""
 
     def __init__(
         self,
         db: Database,
         bus: Bus,
         settings: ServiceSettings,
-        handlers: dict[str, Handler],
+        subscriptions: Sequence[On[Any]],
         *,
         name: str | None = None,
     ) -> None:
@@ -115,7 +116,7 @@ class EventConsumer:
         self.bus = bus
         self.settings = settings
         self.name = name or settings.service_name
-        self.handlers = handlers
+        self.handlers: dict[str, Handler] = handlers_by_type(subscriptions)
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
         bus.on_ready(self._ensure_consumers)
@@ -124,9 +125,7 @@ class EventConsumer:
         groups: dict[str, list[str]] = {}
         for event_type in self.handlers:
             dept = event_type.split(".")[1]
-            groups.setdefault(dept, []).append(
-                subject_for(event_type, self.settings.nats_namespace)
-            )
+            groups.setdefault(dept, []).append(self.bus.subject(event_type))
         return groups
 
     async def _ensure_consumers(self) -> None:
@@ -152,9 +151,7 @@ class EventConsumer:
                 await asyncio.wait(pending, timeout=2.0)
 
     async def _fetch_loop(self, dept: str) -> None:
-        from propops.events.catalog import stream_for
-
-        stream = stream_for(dept, self.settings.nats_namespace)
+        stream = stream_for(dept, self.bus.namespace)
         sub = None
         while not self._stopping:
             try:
@@ -185,7 +182,7 @@ class EventConsumer:
         deliveries = msg.metadata.num_delivered
         headers = dict(msg.headers or {})
         try:
-            event = parse_event(msg.data)
+            event, payload = parse_event(msg.data)
         except PoisonMessage as exc:
             await self._dead_letter(msg, stream, None, f"unparseable: {exc}", deliveries)
             await msg.term()
@@ -197,7 +194,7 @@ class EventConsumer:
             return
         with consume_span(msg.subject, event.type, event.id, headers, self.name) as span:
             try:
-                outcome = await process_event(self.db, self.name, handler, event)
+                outcome = await process_event(self.db, self.name, handler, event, payload)
             except Exception as exc:  # noqa: BLE001
                 span.record_exception(exc)
                 error = f"{type(exc).__name__}: {exc}"

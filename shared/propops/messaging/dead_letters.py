@@ -35,7 +35,7 @@ async def replay(db: Database, consumer: EventConsumer, dead_letter_id: str) -> 
         if row.status == "replayed":
             raise Conflict("dead letter was already replayed", status_now=row.status)
         try:
-            event = parse_event(row.payload.encode())
+            event, payload = parse_event(row.payload.encode())
         except PoisonMessage as exc:
             raise Conflict(f"message cannot be parsed, so it cannot be replayed: {exc}") from exc
         handler = consumer.handlers.get(event.type)
@@ -43,7 +43,7 @@ async def replay(db: Database, consumer: EventConsumer, dead_letter_id: str) -> 
             raise Conflict(f"this service has no handler for {event.type}")
     with consume_span(row.subject, event.type, event.id, json.loads(row.headers), consumer.name):
         try:
-            await process_event(db, consumer.name, handler, event)
+            await process_event(db, consumer.name, handler, event, payload)
         except Exception as exc:
             async with db.sessions() as session:
                 again = await get(session, dead_letter_id)

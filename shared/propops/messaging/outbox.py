@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propops.bus import Bus
 from propops.db import Database, utcnow
-from propops.events.catalog import subject_for
 from propops.events.envelope import CloudEvent, new_event
 from propops.jobs import try_lock
 from propops.messaging.models import OutboxRow
@@ -31,18 +30,15 @@ log = structlog.get_logger("propops.outbox")
 
 
 def add_event(
-    session: AsyncSession,
-    event: CloudEvent,
-    *,
-    namespace: str = "",
-    aggregate_id: str | None = None,
+    session: AsyncSession, event: CloudEvent, *, aggregate_id: str | None = None
 ) -> CloudEvent:
-    """Store ``event`` in the outbox, in the caller's transaction."""
+    """Store ``event`` in the outbox, in the caller's transaction. Its NATS subject is the
+    event type; the relay's bus adds the installation's namespace when it publishes."""
     session.add(
         OutboxRow(
             event_id=event.id,
             type=event.type,
-            subject=subject_for(event.type, namespace),
+            subject=event.type,
             aggregate_id=aggregate_id or event.subject,
             envelope=event.to_json().decode(),
             trace_carrier=json.dumps(current_carrier()),
@@ -53,16 +49,11 @@ def add_event(
 
 
 def emit(
-    session: AsyncSession,
-    payload: BaseModel,
-    *,
-    subject: str,
-    namespace: str = "",
-    event_type: str | None = None,
+    session: AsyncSession, payload: BaseModel, *, subject: str, event_type: str | None = None
 ) -> CloudEvent:
     """Build the envelope for a typed payload and store it in the outbox."""
     event = new_event(payload, subject=subject, event_type=event_type)
-    return add_event(session, event, namespace=namespace)
+    return add_event(session, event)
 
 
 class OutboxRelay:
@@ -139,13 +130,14 @@ class OutboxRelay:
                 )
             ).all()
             for row in rows:
+                subject = self.bus.subject(row.subject)
                 try:
-                    with publish_span(row.subject, row.type, json.loads(row.trace_carrier)) as (
+                    with publish_span(subject, row.type, json.loads(row.trace_carrier)) as (
                         _span,
                         headers,
                     ):
                         await self.bus.publish(
-                            row.subject, row.envelope.encode(), row.event_id, headers
+                            subject, row.envelope.encode(), row.event_id, headers
                         )
                 except Exception as exc:  # noqa: BLE001
                     row.attempts += 1

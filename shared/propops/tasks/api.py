@@ -20,10 +20,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from propops.auth import Principal, current_principal
 from propops.concurrency import IfMatch, etag, expected_version
+from propops.context import get_session
 from propops.errors import Conflict
 from propops.idempotency import idempotent_create
 from propops.pagination import Page, PageParams, page_params, paginate
-from propops.service import get_session
 from propops.tasks import service
 from propops.tasks.models import STATUSES, Task
 from propops.tasks.schemas import (
@@ -54,10 +54,6 @@ class ActionCall:
     @property
     def actor(self) -> str:
         return self.principal.username
-
-    @property
-    def namespace(self) -> str:
-        return self.request.app.state.settings.nats_namespace
 
     async def run(self, department: str, body: VersionIn | None, action: Action) -> JSONResponse:
         expected = expected_version(body.version if body else None, self.if_match)
@@ -137,9 +133,7 @@ def task_router(department: str, path: str) -> APIRouter:
         return await call.run(
             department,
             data,
-            lambda task: service.assign(
-                call.session, task, data.assignee, actor=call.actor, namespace=call.namespace
-            ),
+            lambda task: service.assign(call.session, task, data.assignee, actor=call.actor),
         )
 
     @router.post("/{task_id}/start", response_model=TaskOut, summary=f"Start a {noun}")
@@ -149,9 +143,7 @@ def task_router(department: str, path: str) -> APIRouter:
         return await call.run(
             department,
             data,
-            lambda task: service.start(
-                call.session, task, actor=call.actor, namespace=call.namespace
-            ),
+            lambda task: service.start(call.session, task, actor=call.actor),
         )
 
     @router.post("/{task_id}/complete", response_model=TaskOut, summary=f"Complete a {noun}")
@@ -166,7 +158,6 @@ def task_router(department: str, path: str) -> APIRouter:
                 task,
                 data.resolution_notes,
                 actor=call.actor,
-                namespace=call.namespace,
             ),
         )
 
@@ -175,9 +166,7 @@ def task_router(department: str, path: str) -> APIRouter:
         return await call.run(
             department,
             data,
-            lambda task: service.reopen(
-                call.session, task, data.reason, actor=call.actor, namespace=call.namespace
-            ),
+            lambda task: service.reopen(call.session, task, data.reason, actor=call.actor),
         )
 
     @router.post("/{task_id}/cancel", response_model=TaskOut, summary=f"Cancel a {noun}")
@@ -185,9 +174,7 @@ def task_router(department: str, path: str) -> APIRouter:
         return await call.run(
             department,
             data,
-            lambda task: service.cancel(
-                call.session, task, data.reason, actor=call.actor, namespace=call.namespace
-            ),
+            lambda task: service.cancel(call.session, task, data.reason, actor=call.actor),
         )
 
     return router

@@ -7,12 +7,13 @@ are logged and ignored by the rules (``service.py``), never raised: a retry woul
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propops.events.catalog import complaint_event_type
 from propops.events.envelope import CloudEvent
 from propops.events.payloads import ComplaintChanged, ComplaintRerouted, SiteVisited
-from propops.messaging.consumer import Handler
+from propops.messaging.subscriptions import On
 from propops.tasks import service
 from propops.tasks.service import FRONTDESK
 
@@ -23,21 +24,22 @@ def _concerns(complaint: ComplaintChanged, department: str) -> bool:
     return complaint.department in (None, department)
 
 
-def task_handlers(department: str, namespace: str = "") -> dict[str, Handler]:
-    """The handlers of one department's tasks, by event type."""
+def task_subscriptions(department: str) -> list[On[Any]]:
+    """The events one department's tasks react to."""
 
-    async def on_dispatched(session: AsyncSession, event: CloudEvent) -> None:
-        complaint = ComplaintChanged.model_validate(event.data)
+    async def on_dispatched(
+        session: AsyncSession, complaint: ComplaintChanged, event: CloudEvent
+    ) -> None:
         if complaint.department == department:
-            await service.create_from_dispatch(session, department, complaint, namespace=namespace)
+            await service.create_from_dispatch(session, department, complaint)
 
-    async def on_site_visited(session: AsyncSession, event: CloudEvent) -> None:
-        visit = SiteVisited.model_validate(event.data)
+    async def on_site_visited(session: AsyncSession, visit: SiteVisited, event: CloudEvent) -> None:
         if visit.department == department:
-            await service.apply_site_visit(session, department, visit, namespace=namespace)
+            await service.apply_site_visit(session, department, visit)
 
-    async def on_rerouted(session: AsyncSession, event: CloudEvent) -> None:
-        moved = ComplaintRerouted.model_validate(event.data)
+    async def on_rerouted(
+        session: AsyncSession, moved: ComplaintRerouted, event: CloudEvent
+    ) -> None:
         if moved.from_department == department:
             await service.cancel_for_complaint(
                 session,
@@ -46,11 +48,11 @@ def task_handlers(department: str, namespace: str = "") -> dict[str, Handler]:
                 f"complaint rerouted to {moved.to_department}",
                 actor=moved.actor or FRONTDESK,
                 at=moved.at,
-                namespace=namespace,
             )
 
-    async def on_reopened(session: AsyncSession, event: CloudEvent) -> None:
-        complaint = ComplaintChanged.model_validate(event.data)
+    async def on_reopened(
+        session: AsyncSession, complaint: ComplaintChanged, event: CloudEvent
+    ) -> None:
         if _concerns(complaint, department):
             await service.reopen_for_complaint(
                 session,
@@ -59,11 +61,11 @@ def task_handlers(department: str, namespace: str = "") -> dict[str, Handler]:
                 complaint.reason or "complaint reopened by the front desk",
                 actor=complaint.actor or FRONTDESK,
                 at=complaint.at,
-                namespace=namespace,
             )
 
-    async def on_cancelled(session: AsyncSession, event: CloudEvent) -> None:
-        complaint = ComplaintChanged.model_validate(event.data)
+    async def on_cancelled(
+        session: AsyncSession, complaint: ComplaintChanged, event: CloudEvent
+    ) -> None:
         if _concerns(complaint, department):
             await service.cancel_for_complaint(
                 session,
@@ -72,13 +74,12 @@ def task_handlers(department: str, namespace: str = "") -> dict[str, Handler]:
                 complaint.reason or "complaint cancelled by the front desk",
                 actor=complaint.actor or FRONTDESK,
                 at=complaint.at,
-                namespace=namespace,
             )
 
-    return {
-        complaint_event_type("dispatched"): on_dispatched,
-        complaint_event_type("site_visited"): on_site_visited,
-        complaint_event_type("rerouted"): on_rerouted,
-        complaint_event_type("reopened"): on_reopened,
-        complaint_event_type("cancelled"): on_cancelled,
-    }
+    return [
+        On(ComplaintChanged, on_dispatched, verbs=("dispatched",)),
+        On(SiteVisited, on_site_visited),
+        On(ComplaintRerouted, on_rerouted),
+        On(ComplaintChanged, on_reopened, verbs=("reopened",)),
+        On(ComplaintChanged, on_cancelled, verbs=("cancelled",)),
+    ]

@@ -122,7 +122,6 @@ def _record(
     verb: str,
     *,
     actor: str,
-    namespace: str,
     notes: str | None = None,
     at: datetime | None = None,
 ) -> None:
@@ -149,7 +148,6 @@ def _record(
             at=at,
         ),
         subject=task.id,
-        namespace=namespace,
         event_type=task_event_type(task.department, verb),
     )
 
@@ -163,7 +161,6 @@ async def assign(
     assignee: str,
     *,
     actor: str,
-    namespace: str = "",
     notes: str | None = None,
 ) -> Task:
     who = _required(assignee, "assignee")
@@ -173,33 +170,29 @@ async def assign(
     task.assignee = who
     if task.status == OPEN:
         task.status = ASSIGNED
-    _record(session, task, "assigned", actor=actor, namespace=namespace, notes=notes)
+    _record(session, task, "assigned", actor=actor, notes=notes)
     return task
 
 
-async def start(session: AsyncSession, task: Task, *, actor: str, namespace: str = "") -> Task:
+async def start(session: AsyncSession, task: Task, *, actor: str) -> Task:
     ensure_can(task, "start")
     task.status = IN_PROGRESS
     task.started_at = now = utcnow()
-    _record(session, task, "started", actor=actor, namespace=namespace, at=now)
+    _record(session, task, "started", actor=actor, at=now)
     return task
 
 
-async def complete(
-    session: AsyncSession, task: Task, resolution_notes: str, *, actor: str, namespace: str = ""
-) -> Task:
+async def complete(session: AsyncSession, task: Task, resolution_notes: str, *, actor: str) -> Task:
     notes = _required(resolution_notes, "resolution_notes")
     ensure_can(task, "complete")
     task.status = COMPLETED
     task.completed_at = now = utcnow()
     task.resolution_notes = notes
-    _record(session, task, "completed", actor=actor, namespace=namespace, notes=notes, at=now)
+    _record(session, task, "completed", actor=actor, notes=notes, at=now)
     return task
 
 
-async def reopen(
-    session: AsyncSession, task: Task, reason: str, *, actor: str, namespace: str = ""
-) -> Task:
+async def reopen(session: AsyncSession, task: Task, reason: str, *, actor: str) -> Task:
     why = _required(reason, "reason")
     ensure_can(task, "reopen")
     task.status = ASSIGNED if task.assignee else OPEN
@@ -207,18 +200,16 @@ async def reopen(
     task.started_at = None
     task.completed_at = None
     task.resolution_notes = None
-    _record(session, task, "reopened", actor=actor, namespace=namespace, notes=why)
+    _record(session, task, "reopened", actor=actor, notes=why)
     return task
 
 
-async def cancel(
-    session: AsyncSession, task: Task, reason: str, *, actor: str, namespace: str = ""
-) -> Task:
+async def cancel(session: AsyncSession, task: Task, reason: str, *, actor: str) -> Task:
     why = _required(reason, "reason")
     ensure_can(task, "cancel")
     task.status = CANCELLED
     task.cancelled_at = now = utcnow()
-    _record(session, task, "cancelled", actor=actor, namespace=namespace, notes=why, at=now)
+    _record(session, task, "cancelled", actor=actor, notes=why, at=now)
     return task
 
 
@@ -302,7 +293,7 @@ async def _is_repeat_dispatch(
 
 
 async def create_from_dispatch(
-    session: AsyncSession, department: str, complaint: ComplaintChanged, *, namespace: str = ""
+    session: AsyncSession, department: str, complaint: ComplaintChanged
 ) -> Task | None:
     """Make the task of a complaint dispatched to ``department``, once: the live task if there
     is one, ``None`` for a late repeat of an older dispatch, else a new task (assigned to the
@@ -343,7 +334,6 @@ async def create_from_dispatch(
         task,
         "created",
         actor=complaint.actor or FRONTDESK,
-        namespace=namespace,
         notes=notes,
         at=now,
     )
@@ -367,7 +357,7 @@ async def _keep_visit(session: AsyncSession, department: str, visit: SiteVisited
 
 
 async def apply_site_visit(
-    session: AsyncSession, department: str, visit: SiteVisited, *, namespace: str = ""
+    session: AsyncSession, department: str, visit: SiteVisited
 ) -> Task | None:
     """The head visited the site: they own the complaint's task, now or when it is created."""
     if not await _keep_visit(session, department, visit):
@@ -384,7 +374,6 @@ async def apply_site_visit(
         task,
         visit.department_head,
         actor=FRONTDESK,
-        namespace=namespace,
         notes=f"site visit: {visit.findings}" if visit.findings else "site visit",
     )
 
@@ -397,7 +386,6 @@ async def cancel_for_complaint(
     *,
     actor: str,
     at: datetime,
-    namespace: str = "",
 ) -> Task | None:
     """The front desk cancelled or rerouted the complaint: cancel its live task, if any."""
     task = await live_task(session, department, complaint_id)
@@ -410,7 +398,7 @@ async def cancel_for_complaint(
     if task.status not in ALLOWED["cancel"]:
         log.info("cancel_of_closed_task_ignored", task_id=task.id, status=task.status)
         return None
-    return await cancel(session, task, reason, actor=actor, namespace=namespace)
+    return await cancel(session, task, reason, actor=actor)
 
 
 async def reopen_for_complaint(
@@ -421,7 +409,6 @@ async def reopen_for_complaint(
     *,
     actor: str,
     at: datetime,
-    namespace: str = "",
 ) -> Task | None:
     """The front desk reopened the complaint (unsatisfied callback): reopen its completed task."""
     task = await live_task(session, department, complaint_id)
@@ -431,4 +418,4 @@ async def reopen_for_complaint(
     if task.completed_at is not None and as_utc(at) < task.completed_at:
         log.info("reopen_older_than_completion", task_id=task.id)
         return None
-    return await reopen(session, task, reason, actor=actor, namespace=namespace)
+    return await reopen(session, task, reason, actor=actor)

@@ -6,8 +6,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fees.accounts import service
 from fees.accounts.schemas import AccountOut
 from propops.auth import Principal, current_principal
+from propops.context import get_session
 from propops.pagination import Page, PageParams, page_params, paginate
-from propops.service import get_session
 
 router = APIRouter(tags=["accounts"])
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fees.accounts import service
 from propops.events.envelope import CloudEvent
 from propops.events.payloads import UnitRegistered
-from propops.messaging.consumer import Handler
-from propops.settings import ServiceSettings
+from propops.messaging.subscriptions import On
 
 
-def handlers(settings: ServiceSettings) -> dict[str, Handler]:
-    async def on_unit_registered(session: AsyncSession, event: CloudEvent) -> None:
-        unit = UnitRegistered.model_validate(event.data)
-        await service.open_account_for_unit(session, unit, settings.nats_namespace)
+async def on_unit_registered(
+    session: AsyncSession, unit: UnitRegistered, event: CloudEvent
+) -> None:
+    await service.open_account_for_unit(session, unit)
 
-    return {"propops.frontdesk.unit.registered.v1": on_unit_registered}
+
+SUBSCRIPTIONS: list[On[Any]] = [On(UnitRegistered, on_unit_registered)]

@@ -15,9 +15,7 @@ from propops.events.payloads import AccountOpened, UnitRegistered
 from propops.messaging.outbox import emit
 
 
-async def open_account_for_unit(
-    session: AsyncSession, unit: UnitRegistered, namespace: str = ""
-) -> Account:
+async def open_account_for_unit(session: AsyncSession, unit: UnitRegistered) -> Account:
     """Open the unit's account; a unit has at most one (a second call returns the first)."""
     existing = await session.scalar(select(Account).where(Account.unit_id == unit.unit_id))
     if existing is not None:
@@ -38,7 +36,6 @@ async def open_account_for_unit(
             account_id=account.id, unit_id=account.unit_id, property_id=account.property_id
         ),
         subject=account.id,
-        namespace=namespace,
     )
     return account
 

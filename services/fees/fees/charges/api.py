@@ -9,9 +9,9 @@ from fees.charges.models import Charge, ChargeKind
 from fees.charges.schemas import ChargeIn, ChargeOut, ChargeStatusFilter
 from fees.status.service import today_utc
 from propops.auth import Principal, current_principal
+from propops.context import get_session
 from propops.idempotency import idempotent_create
 from propops.pagination import Page, PageParams, page_params, paginate
-from propops.service import get_session
 
 router = APIRouter(tags=["charges"])
 
@@ -25,10 +25,9 @@ async def post_charge(
 ) -> JSONResponse:
     """Charge a unit (management fee, rent, paid service, ...). Any credit the unit has pays
     it at once. Honours ``Idempotency-Key``."""
-    namespace = request.app.state.settings.nats_namespace
 
     async def create() -> ChargeOut:
-        charge = await service.post_charge(session, data, principal=principal, namespace=namespace)
+        charge = await service.post_charge(session, data, principal=principal)
         return ChargeOut.of(charge, today_utc())
 
     return await idempotent_create(request, session, data, create)

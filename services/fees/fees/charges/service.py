@@ -22,7 +22,6 @@ async def post_charge(
     data: ChargeIn,
     *,
     principal: Principal | None = None,
-    namespace: str = "",
     today: date | None = None,
 ) -> Charge:
     """Book a charge on the unit's account (a unit without an account: 422 on ``unit_id``)."""
@@ -46,7 +45,7 @@ async def post_charge(
     account.balance = money(account.balance + data.amount)
     await session.flush()
     await settle(session, account)
-    await refresh_status(session, account, namespace=namespace, today=today)
+    await refresh_status(session, account, today=today)
     return charge
 
 

@@ -7,9 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fees.payments import service
 from fees.payments.schemas import PaymentIn, PaymentOut
 from propops.auth import Principal, current_principal
+from propops.context import get_session
 from propops.idempotency import idempotent_create
 from propops.pagination import Page, PageParams, page_params, paginate
-from propops.service import get_session
 
 router = APIRouter(tags=["payments"])
 
@@ -23,12 +23,9 @@ async def record_payment(
 ) -> JSONResponse:
     """Record a payment: it settles the unit's oldest open charges first; what is left over
     stays as credit. Honours ``Idempotency-Key``."""
-    namespace = request.app.state.settings.nats_namespace
 
     async def create() -> PaymentOut:
-        payment = await service.record_payment(
-            session, data, principal=principal, namespace=namespace
-        )
+        payment = await service.record_payment(session, data, principal=principal)
         return PaymentOut.model_validate(payment)
 
     return await idempotent_create(request, session, data, create)

@@ -73,7 +73,6 @@ async def record_payment(
     data: PaymentIn,
     *,
     principal: Principal | None = None,
-    namespace: str = "",
     now: datetime | None = None,
     today: date | None = None,
 ) -> Payment:
@@ -101,7 +100,7 @@ async def record_payment(
     account.balance = money(account.balance - data.amount)
     await session.flush()
     await settle(session, account, now)
-    await refresh_status(session, account, namespace=namespace, today=today, now=now)
+    await refresh_status(session, account, today=today, now=now)
     return payment
 
 

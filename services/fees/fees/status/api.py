@@ -7,7 +7,7 @@ from fees.accounts.service import account_of_unit
 from fees.status.schemas import AccountStatusOut
 from fees.status.service import compute_status
 from propops.auth import Principal, current_principal
-from propops.service import get_session
+from propops.context import get_session
 
 router = APIRouter(tags=["payment status"])
 

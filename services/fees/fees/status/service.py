@@ -106,7 +106,6 @@ async def refresh_status(
     session: AsyncSession,
     account: Account,
     *,
-    namespace: str = "",
     today: date | None = None,
     now: datetime | None = None,
 ) -> tuple[PaymentStatus, bool]:
@@ -135,7 +134,6 @@ async def refresh_status(
             as_of=status.as_of,
         ),
         subject=account.id,
-        namespace=namespace,
     )
     return status, True
 
@@ -143,7 +141,6 @@ async def refresh_status(
 async def sweep_statuses(
     session: AsyncSession,
     *,
-    namespace: str = "",
     today: date | None = None,
     limit: int = 200,
 ) -> tuple[int, int]:
@@ -167,6 +164,6 @@ async def sweep_statuses(
             continue
         if account.status_review_on > today:
             continue
-        _, changed = await refresh_status(session, account, namespace=namespace, today=today)
+        _, changed = await refresh_status(session, account, today=today)
         published += changed
     return len(due), published

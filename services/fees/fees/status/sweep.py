@@ -13,15 +13,14 @@ from __future__ import annotations
 from datetime import date
 
 from fees.status.service import sweep_statuses
+from propops.context import BackgroundJob, ServiceContext
 from propops.db import Database
 from propops.jobs import every, try_lock
-from propops.service import BackgroundJob, ServiceContext
 
 
 class StatusSweep:
-    def __init__(self, db: Database, *, namespace: str = "", batch: int = 200) -> None:
+    def __init__(self, db: Database, *, batch: int = 200) -> None:
         self.db = db
-        self.namespace = namespace
         self.batch = batch
 
     async def sweep_once(self, today: date | None = None) -> int:
@@ -32,9 +31,7 @@ class StatusSweep:
             async with self.db.sessions() as session:
                 if not await try_lock(session, "fees-status-sweep"):
                     return published
-                checked, changed = await sweep_statuses(
-                    session, namespace=self.namespace, today=today, limit=self.batch
-                )
+                checked, changed = await sweep_statuses(session, today=today, limit=self.batch)
                 await session.commit()
             published += changed
             if checked < self.batch:
@@ -45,6 +42,6 @@ def status_sweep_job(interval: float) -> BackgroundJob:
     """The sweep as a job for ``build_service_app(jobs=...)``."""
 
     async def sweep(ctx: ServiceContext) -> int:
-        return await StatusSweep(ctx.db, namespace=ctx.settings.nats_namespace).sweep_once()
+        return await StatusSweep(ctx.db).sweep_once()
 
     return every(interval, "payment-status-sweep", sweep)

@@ -11,9 +11,9 @@ from frontdesk.callbacks.models import Callback
 from frontdesk.complaints import service as complaints
 from frontdesk.settings import FrontdeskSettings
 from propops.auth import Principal, current_principal
+from propops.context import get_session
 from propops.db import utcnow
 from propops.pagination import Page, PageParams, page_params, paginate
-from propops.service import get_session
 
 router = APIRouter(tags=["callbacks"])
 

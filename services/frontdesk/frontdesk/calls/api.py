@@ -9,9 +9,9 @@ from frontdesk.calls.schemas import CallIn, CallOut, CallToComplaintIn, FollowUp
 from frontdesk.complaints.api import detail
 from frontdesk.complaints.schemas import ComplaintDetail
 from propops.auth import Principal, current_principal
+from propops.context import get_session
 from propops.idempotency import idempotent_create
 from propops.pagination import Page, PageParams, page_params, paginate
-from propops.service import get_session
 
 router = APIRouter(tags=["calls"])
 

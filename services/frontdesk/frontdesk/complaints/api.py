@@ -30,10 +30,10 @@ from frontdesk.payment_status import service as payment_status
 from frontdesk.settings import FrontdeskSettings
 from propops.auth import Principal, current_principal
 from propops.concurrency import IfMatch, parse_if_match
+from propops.context import get_session
 from propops.db import utcnow
 from propops.idempotency import idempotent_create
 from propops.pagination import Page, PageParams, page_params, paginate
-from propops.service import get_session
 
 router = APIRouter(tags=["complaints"])
 

@@ -108,7 +108,6 @@ def publish(
         session,
         payload,
         subject=complaint.id,
-        namespace=settings.nats_namespace,
         event_type=complaint_event_type(verb),
     )
 
@@ -241,7 +240,6 @@ async def classify(
                 at=utcnow(),
             ),
             subject=complaint.id,
-            namespace=settings.nats_namespace,
         )
         await add_step(
             session,
@@ -421,7 +419,6 @@ async def site_visit(
             findings=data.findings,
         ),
         subject=complaint.id,
-        namespace=settings.nats_namespace,
     )
     await session.flush()
     return visit
@@ -779,7 +776,6 @@ async def publish_overdue(
                     department=complaint.department,
                 ),
                 subject=complaint.id,
-                namespace=settings.nats_namespace,
             )
             await add_step(
                 session, complaint.id, "overdue", None, deadline=which, due=due.isoformat()

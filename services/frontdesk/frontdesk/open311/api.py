@@ -34,9 +34,9 @@ from frontdesk.open311.schemas import ApiKeyCreated, ApiKeyIn, ApiKeyOut
 from frontdesk.open311.submission import parse_submission, split_form
 from frontdesk.settings import FrontdeskSettings
 from propops.auth import Principal, current_principal, require_role
+from propops.context import get_session
 from propops.errors import DomainError
 from propops.pagination import Page, PageParams, page_params, paginate
-from propops.service import get_session
 
 log = structlog.get_logger("frontdesk.open311")
 PREFIX = "/open311/v2"

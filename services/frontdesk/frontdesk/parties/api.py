@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from frontdesk.parties import service
 from frontdesk.parties.schemas import OccupancyIn, OccupancyOut, PartyIn, PartyOut
 from propops.auth import Principal, current_principal
+from propops.context import get_session
 from propops.idempotency import idempotent_create
 from propops.pagination import Page, PageParams, page_params, paginate
-from propops.service import get_session
 
 router = APIRouter(tags=["parties"])
 

@@ -9,9 +9,9 @@ from frontdesk.payment_status import service as payment_status
 from frontdesk.register import service
 from frontdesk.register.schemas import PropertyIn, PropertyOut, UnitDetail, UnitIn, UnitOut
 from propops.auth import Principal, current_principal
+from propops.context import get_session
 from propops.idempotency import idempotent_create
 from propops.pagination import Page, PageParams, page_params, paginate
-from propops.service import get_session
 
 router = APIRouter(tags=["register"])
 
@@ -54,12 +54,9 @@ async def register_unit(
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> JSONResponse:
-    namespace = request.app.state.settings.nats_namespace
 
     async def create() -> UnitOut:
-        return UnitOut.model_validate(
-            await service.register_unit(session, data, principal, namespace)
-        )
+        return UnitOut.model_validate(await service.register_unit(session, data, principal))
 
     return await idempotent_create(request, session, data, create)
 

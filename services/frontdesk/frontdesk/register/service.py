@@ -36,9 +36,7 @@ def list_properties(principal: Principal, code: str | None = None) -> Select[tup
     return stmt
 
 
-async def register_unit(
-    session: AsyncSession, data: UnitIn, principal: Principal, namespace: str = ""
-) -> Unit:
+async def register_unit(session: AsyncSession, data: UnitIn, principal: Principal) -> Unit:
     prop = await session.get(Property, data.property_id)
     if prop is None:
         raise Invalid(f"property {data.property_id} does not exist", field="property_id")
@@ -65,7 +63,6 @@ async def register_unit(
             area_m2=unit.area_m2,
         ),
         subject=unit.id,
-        namespace=namespace,
     )
     return unit
 
