@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
@@ -10,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -39,6 +41,54 @@ class Conflict(DomainError):
 
     status = 409
     title = "Conflict"
+
+
+class WrongState(Conflict):
+    """409: the record's state does not allow the action. The same members in every service:
+    ``current_state``, ``action`` and ``allowed_from`` (the states the action is allowed from)."""
+
+    title = "Wrong state"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        current_state: str,
+        action: str,
+        allowed_from: Iterable[str],
+        **extra: Any,
+    ) -> None:
+        super().__init__(
+            detail,
+            field="status",
+            current_state=current_state,
+            action=action,
+            allowed_from=list(allowed_from),
+            **extra,
+        )
+
+
+class PreconditionFailed(DomainError):
+    """412 (RFC 9110): the record is not at the version the client expected (``If-Match`` or
+    ``version``), or another writer changed it first. The same members in every service:
+    ``current_version`` and ``expected_version`` (``null`` where not known)."""
+
+    status = 412
+    title = "Precondition failed"
+
+    def __init__(
+        self, detail: str, *, current_version: int | None, expected_version: int | None
+    ) -> None:
+        super().__init__(
+            detail,
+            field="If-Match",
+            current_version=current_version,
+            expected_version=expected_version,
+        )
+
+
+# Members a client can rely on even when their value is not known (sent as null).
+_ALWAYS_SENT = frozenset({"current_version", "expected_version"})
 
 
 class Invalid(DomainError):
@@ -71,7 +121,7 @@ def problem(
     }
     if instance:
         body["instance"] = instance
-    body.update({k: v for k, v in extra.items() if v is not None})
+    body.update({k: v for k, v in extra.items() if v is not None or k in _ALWAYS_SENT})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -125,6 +175,19 @@ def install_problem_handlers(app: FastAPI) -> None:
             "the change conflicts with existing data",
             title="Conflict",
             instance=request.url.path,
+        )
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, exc: StaleDataError) -> JSONResponse:
+        # a versioned UPDATE matched no row: another writer changed the record first
+        # (``propops.lifecycle.guard`` answers the same with the versions filled in)
+        return await _domain(
+            request,
+            PreconditionFailed(
+                "the record was changed meanwhile; reload it and try again",
+                current_version=None,
+                expected_version=None,
+            ),
         )
 
     @app.exception_handler(Exception)

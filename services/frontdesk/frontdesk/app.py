@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from frontdesk.callbacks.api import router as callbacks_router
 from frontdesk.calls.api import router as calls_router
+from frontdesk.commitments.api import router as commitments_router
 from frontdesk.complaints import handlers as complaint_handlers
 from frontdesk.complaints import service as complaints
 from frontdesk.complaints.api import router as complaints_router
@@ -50,6 +51,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                 subscriptions=complaint_handlers.subscriptions(settings),
                 jobs=[every(settings.overdue_sweep_seconds, "overdue", sweep_overdue)],
             ),
+            Feature("commitments", routers=[commitments_router]),
             Feature("callbacks", routers=[callbacks_router]),
             Feature("calls", routers=[calls_router]),
             # public, outside /v1 (no bearer token): Open311 checks its own api_key on POST

@@ -117,7 +117,9 @@ async def test_help_complaint_through_engineering_and_callback(fd: RunningApp, p
     c = await new_complaint(fd, place)
     assert c["status"] == "recorded" and c["overdue"] is False
     r = await fd.client.post(f"/v1/complaints/{c['id']}/dispatch")
-    assert r.status_code == 409 and r.json()["current_status"] == "recorded"
+    assert r.status_code == 409 and r.json()["current_state"] == "recorded"
+    assert r.json()["action"] == "dispatch"
+    assert r.json()["allowed_from"] == ["classified", "reopened"]
     await act(
         fd,
         c["id"],
@@ -259,7 +261,7 @@ async def test_commitments_must_be_settled_before_closing(fd, place) -> None:
     assert r.status_code == 200
     assert await status_of(fd, c["id"]) == "closed"
     r = await fd.client.post(f"/v1/complaints/{c['id']}/cancel", json={"reason": "x"})
-    assert r.status_code == 409 and r.json()["current_status"] == "closed"
+    assert r.status_code == 409 and r.json()["current_state"] == "closed"
 
 
 async def test_vent_escalated_to_valid_tightens_deadlines(fd, place) -> None:
@@ -373,7 +375,8 @@ async def test_consult_answered_at_the_desk_and_invalid_input(fd, place) -> None
         json={"nature": "valid", "department": "engineering"},
         headers={"If-Match": "1"},
     )
-    assert r.status_code == 409 and r.json()["field"] == "version"
+    assert r.status_code == 412 and r.json()["field"] == "If-Match"
+    assert r.json()["expected_version"] == 1 and r.json()["current_version"] > 1
 
 
 async def test_payment_status_from_fees_shows_at_identity_check(fd, place) -> None:

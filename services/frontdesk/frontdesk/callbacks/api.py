@@ -13,6 +13,7 @@ from frontdesk.settings import FrontdeskSettings
 from propops.auth import Principal, current_principal
 from propops.context import get_session
 from propops.db import utcnow
+from propops.lifecycle import guard
 from propops.pagination import Page, PageParams, page_params, paginate
 
 router = APIRouter(tags=["callbacks"])
@@ -74,15 +75,18 @@ async def record_callback(
     session: AsyncSession = Depends(get_session),
 ) -> CallbackOut:
     settings: FrontdeskSettings = request.app.state.settings
-    callback = await complaints.record_callback(
-        session,
-        settings,
-        callback_id,
-        reached=data.reached,
-        satisfaction=data.satisfaction,
-        comment=data.comment,
-        actor=principal.username,
-        principal=principal,
-    )
+    callback = await callbacks.get(session, callback_id, principal)
+    complaint = await complaints.get(session, callback.complaint_id)
+    async with guard(session, complaint, noun="complaint"):
+        await callbacks.record(
+            session,
+            settings,
+            callback,
+            complaint,
+            reached=data.reached,
+            satisfaction=data.satisfaction,
+            comment=data.comment,
+            actor=principal.username,
+        )
     await session.commit()
     return CallbackOut.of(callback)

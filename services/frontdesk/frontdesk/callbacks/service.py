@@ -1,12 +1,92 @@
-"""Queries of callbacks. Recording one is a complaint rule: ``complaints.service.record_callback``
-(its outcome closes or reopens the complaint)."""
+"""Rules of callbacks (回訪): recording the call back to the resident, whose outcome closes the
+complaint (satisfied, 4-5 of 5) or reopens it; and the list. Rounds are opened and closed by
+the complaint's rules (``callbacks.rounds``)."""
 
 from __future__ import annotations
 
 from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.callbacks.models import Callback
-from propops.auth import Principal, scope_to_properties
+from frontdesk.commitments import service as commitments
+from frontdesk.complaints import service as complaints
+from frontdesk.complaints.lifecycle import add_step
+from frontdesk.complaints.models import Complaint
+from frontdesk.settings import FrontdeskSettings
+from propops.auth import Principal, get_visible, scope_to_properties
+from propops.db import utcnow
+from propops.errors import Conflict, Invalid
+
+
+async def get(session: AsyncSession, callback_id: str, principal: Principal) -> Callback:
+    return await get_visible(
+        session, Callback, callback_id, principal, noun="callback", field="callback_id"
+    )
+
+
+async def record(
+    session: AsyncSession,
+    settings: FrontdeskSettings,
+    callback: Callback,
+    complaint: Complaint,
+    *,
+    reached: bool,
+    satisfaction: int | None,
+    comment: str | None,
+    actor: str,
+) -> Callback:
+    """One call back to the resident: an attempt, or (reached) the outcome."""
+    if callback.status != "due":
+        raise Conflict("this callback is already done", field="status")
+    now = utcnow()
+    attempt = {"at": now.isoformat(), "by": actor, "reached": reached, "comment": comment}
+    if not reached:
+        callback.attempts = [*callback.attempts, attempt]
+        add_step(session, complaint, "callback_attempt", actor, reached=False, comment=comment)
+        return callback
+    if satisfaction is None:
+        raise Invalid(
+            "satisfaction (1-5) is required when the resident was reached", field="satisfaction"
+        )
+    attempt["satisfaction"] = satisfaction
+    satisfied = satisfaction >= 4
+    if satisfied:
+        pending = await commitments.open_commitments(session, complaint.id)
+        if pending:
+            raise Conflict(
+                f"{len(pending)} open commitment(s) must be kept or withdrawn before the "
+                "complaint closes",
+                field="commitments",
+                open_commitments=[c.id for c in pending],
+            )
+    callback.attempts = [*callback.attempts, attempt]
+    callback.reached = True
+    callback.satisfaction = satisfaction
+    callback.comment = comment
+    callback.status = "done"
+    callback.done_at = now
+    callback.recorded_by = actor
+    callback.outcome = "closed" if satisfied else "reopened"
+    add_step(
+        session,
+        complaint,
+        "callback_recorded",
+        actor,
+        reached=True,
+        satisfaction=satisfaction,
+        comment=comment,
+    )
+    if satisfied:
+        await complaints.close(session, settings, complaint, actor)
+    else:
+        await complaints.reopen(
+            session,
+            settings,
+            complaint,
+            actor,
+            f"unsatisfied callback ({satisfaction}/5): {comment or ''}".strip(),
+        )
+    return callback
 
 
 def list_query(

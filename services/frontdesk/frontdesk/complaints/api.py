@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from frontdesk.commitments import service as commitments
+from frontdesk.commitments.schemas import CommitmentOut
 from frontdesk.complaints import service
 from frontdesk.complaints.deadlines import is_overdue
 from frontdesk.complaints.models import Complaint
@@ -13,15 +18,12 @@ from frontdesk.complaints.schemas import (
     AnswerIn,
     CancelIn,
     ClassifyIn,
-    CommitmentIn,
-    CommitmentOut,
     ComplaintDetail,
     ComplaintIn,
     ComplaintOut,
     ConfirmIdentityIn,
     EscalateIn,
     ResolveIn,
-    SettleIn,
     SiteVisitIn,
     SiteVisitOut,
     StepOut,
@@ -29,13 +31,16 @@ from frontdesk.complaints.schemas import (
 from frontdesk.payment_status import service as payment_status
 from frontdesk.settings import FrontdeskSettings
 from propops.auth import Principal, current_principal
-from propops.concurrency import IfMatch, parse_if_match
+from propops.concurrency import IfMatch, parse_if_match, set_etag
 from propops.context import get_session
 from propops.db import utcnow
 from propops.idempotency import idempotent_create
+from propops.lifecycle import guard
 from propops.pagination import Page, PageParams, page_params, paginate
 
 router = APIRouter(tags=["complaints"])
+
+T = TypeVar("T")
 
 
 def settings_of(request: Request) -> FrontdeskSettings:
@@ -54,7 +59,7 @@ async def detail(session: AsyncSession, complaint: Complaint) -> ComplaintDetail
         **base.model_dump(),
         open_commitments=[
             CommitmentOut.model_validate(c)
-            for c in await service.open_commitments(session, complaint.id)
+            for c in await commitments.open_commitments(session, complaint.id)
         ],
         site_visits=[
             SiteVisitOut.model_validate(v) for v in await service.site_visits(session, complaint.id)
@@ -77,7 +82,10 @@ async def record(
         )
         return out(complaint)
 
-    return await idempotent_create(request, session, data, create)
+    response = await idempotent_create(request, session, data, create)
+    if response.status_code < 300:
+        set_etag(response, json.loads(response.body)["version"])
+    return response
 
 
 @router.get("/complaints", response_model=Page[ComplaintOut])
@@ -107,157 +115,146 @@ async def list_complaints(
 @router.get("/complaints/{complaint_id}", response_model=ComplaintDetail)
 async def get_complaint(
     complaint_id: str,
+    response: Response,
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> ComplaintDetail:
-    return await detail(session, await service.get(session, complaint_id, principal))
+    complaint = await service.get(session, complaint_id, principal)
+    set_etag(response, complaint.version)
+    return await detail(session, complaint)
 
 
 @dataclass
 class Action:
-    """An action on one complaint: loaded (with the optional version check), the session,
-    settings and actor the rule needs; ``done`` commits and answers the complaint."""
+    """An action on one complaint: the complaint (loaded, property checked), the version the
+    client expects (``If-Match``), the session, settings and actor the rule needs. ``run``
+    applies the rule under ``propops.lifecycle.guard`` (412 if the complaint is not, or no
+    longer, at the expected version), commits, and answers the new version as the ``ETag``."""
 
     session: AsyncSession
     settings: FrontdeskSettings
     principal: Principal
     complaint: Complaint
+    expected: int | None
+    response: Response
 
     @property
     def actor(self) -> str:
         return self.principal.username
 
-    async def done(self) -> ComplaintOut:
+    async def run(self, change: Callable[[], Awaitable[T]], *, etag: bool = True) -> T:
+        """``etag=False`` for an action answering another resource (a site visit made)."""
+        async with guard(self.session, self.complaint, self.expected, noun="complaint"):
+            result = await change()
         await self.session.commit()
-        return out(self.complaint)
+        if etag:
+            set_etag(self.response, self.complaint.version)
+        return result
 
 
 async def action(
     complaint_id: str,
     request: Request,
+    response: Response,
     if_match: IfMatch = None,
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> Action:
+    expected = parse_if_match(if_match)
     complaint = await service.get(session, complaint_id, principal)
-    service.check_version(complaint, parse_if_match(if_match))
-    return Action(session, settings_of(request), principal, complaint)
+    return Action(session, settings_of(request), principal, complaint, expected, response)
 
 
-@router.post("/complaints/{complaint_id}/classify", response_model=ComplaintOut)
+ACTION_DOC = (
+    "Send the complaint's version last read as `If-Match` (its `ETag`): 412 if it changed "
+    "meanwhile. An answer that is the complaint carries its new `ETag`."
+)
+
+
+@router.post(
+    "/complaints/{complaint_id}/classify", response_model=ComplaintOut, description=ACTION_DOC
+)
 async def classify(data: ClassifyIn, act: Action = Depends(action)) -> ComplaintOut:
-    await service.classify(act.session, act.settings, act.complaint, data, act.actor)
-    return await act.done()
+    await act.run(
+        lambda: service.classify(act.session, act.settings, act.complaint, data, act.actor)
+    )
+    return out(act.complaint)
 
 
 @router.post(
     "/complaints/{complaint_id}/confirm-identity",
     response_model=ComplaintDetail,
-    description="Also answers the unit's payment status, for the clerk to see.",
+    description="Also answers the unit's payment status, for the clerk to see. " + ACTION_DOC,
 )
 async def confirm_identity(
     data: ConfirmIdentityIn, act: Action = Depends(action)
 ) -> ComplaintDetail:
-    await service.confirm_identity(act.session, act.complaint, data, act.actor)
-    await act.session.commit()
+    await act.run(lambda: service.confirm_identity(act.session, act.complaint, data, act.actor))
     return await detail(act.session, act.complaint)
 
 
-@router.post("/complaints/{complaint_id}/dispatch", response_model=ComplaintOut)
+@router.post(
+    "/complaints/{complaint_id}/dispatch", response_model=ComplaintOut, description=ACTION_DOC
+)
 async def dispatch(act: Action = Depends(action)) -> ComplaintOut:
-    await service.dispatch(act.session, act.settings, act.complaint, act.actor)
-    return await act.done()
+    await act.run(lambda: service.dispatch(act.session, act.settings, act.complaint, act.actor))
+    return out(act.complaint)
 
 
-@router.post("/complaints/{complaint_id}/answer", response_model=ComplaintOut)
+@router.post(
+    "/complaints/{complaint_id}/answer", response_model=ComplaintOut, description=ACTION_DOC
+)
 async def answer(data: AnswerIn, act: Action = Depends(action)) -> ComplaintOut:
-    await service.answer(act.session, act.settings, act.complaint, data.answer, act.actor)
-    return await act.done()
+    await act.run(
+        lambda: service.answer(act.session, act.settings, act.complaint, data.answer, act.actor)
+    )
+    return out(act.complaint)
 
 
 @router.post(
     "/complaints/{complaint_id}/resolve",
     response_model=ComplaintOut,
-    description="Resolve a complaint worked at the desk itself (department frontdesk).",
+    description="Resolve a complaint worked at the desk itself (department frontdesk). "
+    + ACTION_DOC,
 )
 async def resolve(data: ResolveIn, act: Action = Depends(action)) -> ComplaintOut:
-    await service.resolve_at_desk(
-        act.session, act.settings, act.complaint, data.resolution_notes, act.actor
+    await act.run(
+        lambda: service.resolve_at_desk(
+            act.session, act.settings, act.complaint, data.resolution_notes, act.actor
+        )
     )
-    return await act.done()
-
-
-@router.post("/complaints/{complaint_id}/escalate", response_model=ComplaintOut)
-async def escalate(data: EscalateIn, act: Action = Depends(action)) -> ComplaintOut:
-    await service.escalate(act.session, act.settings, act.complaint, data.reason, act.actor)
-    return await act.done()
-
-
-@router.post("/complaints/{complaint_id}/cancel", response_model=ComplaintOut)
-async def cancel(data: CancelIn, act: Action = Depends(action)) -> ComplaintOut:
-    await service.cancel(act.session, act.settings, act.complaint, data.reason, act.actor)
-    return await act.done()
-
-
-@router.post("/complaints/{complaint_id}/site-visits", status_code=201, response_model=SiteVisitOut)
-async def site_visit(data: SiteVisitIn, act: Action = Depends(action)) -> SiteVisitOut:
-    visit = await service.site_visit(act.session, act.settings, act.complaint, data, act.actor)
-    result = SiteVisitOut.model_validate(visit)
-    await act.session.commit()
-    return result
+    return out(act.complaint)
 
 
 @router.post(
-    "/complaints/{complaint_id}/commitments", status_code=201, response_model=CommitmentOut
+    "/complaints/{complaint_id}/escalate", response_model=ComplaintOut, description=ACTION_DOC
 )
-async def add_commitment(data: CommitmentIn, act: Action = Depends(action)) -> CommitmentOut:
-    commitment = await service.add_commitment(act.session, act.complaint, data, act.actor)
-    result = CommitmentOut.model_validate(commitment)
-    await act.session.commit()
-    return result
-
-
-@router.get("/commitments", response_model=Page[CommitmentOut])
-async def list_commitments(
-    status: str | None = Query(None, pattern="^(open|kept|withdrawn)$"),
-    complaint_id: str | None = None,
-    property_id: str | None = None,
-    page: PageParams = Depends(page_params),
-    principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(get_session),
-) -> Page[CommitmentOut]:
-    stmt = service.list_commitments(
-        principal, status=status, complaint_id=complaint_id, property_id=property_id
+async def escalate(data: EscalateIn, act: Action = Depends(action)) -> ComplaintOut:
+    await act.run(
+        lambda: service.escalate(act.session, act.settings, act.complaint, data.reason, act.actor)
     )
-    return await paginate(session, stmt, page, CommitmentOut.model_validate)
+    return out(act.complaint)
 
 
-async def _settle(
-    session: AsyncSession, commitment_id: str, outcome: str, data: SettleIn, principal: Principal
-) -> CommitmentOut:
-    commitment = await service.settle_commitment(
-        session, commitment_id, outcome, data.note, principal.username, principal
+@router.post(
+    "/complaints/{complaint_id}/cancel", response_model=ComplaintOut, description=ACTION_DOC
+)
+async def cancel(data: CancelIn, act: Action = Depends(action)) -> ComplaintOut:
+    await act.run(
+        lambda: service.cancel(act.session, act.settings, act.complaint, data.reason, act.actor)
     )
-    result = CommitmentOut.model_validate(commitment)
-    await session.commit()
-    return result
+    return out(act.complaint)
 
 
-@router.post("/commitments/{commitment_id}/keep", response_model=CommitmentOut)
-async def keep_commitment(
-    commitment_id: str,
-    data: SettleIn,
-    principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(get_session),
-) -> CommitmentOut:
-    return await _settle(session, commitment_id, "kept", data, principal)
-
-
-@router.post("/commitments/{commitment_id}/withdraw", response_model=CommitmentOut)
-async def withdraw_commitment(
-    commitment_id: str,
-    data: SettleIn,
-    principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(get_session),
-) -> CommitmentOut:
-    return await _settle(session, commitment_id, "withdrawn", data, principal)
+@router.post(
+    "/complaints/{complaint_id}/site-visits",
+    status_code=201,
+    response_model=SiteVisitOut,
+    description=ACTION_DOC,
+)
+async def site_visit(data: SiteVisitIn, act: Action = Depends(action)) -> SiteVisitOut:
+    visit = await act.run(
+        lambda: service.site_visit(act.session, act.settings, act.complaint, data, act.actor),
+        etag=False,
+    )
+    return SiteVisitOut.model_validate(visit)

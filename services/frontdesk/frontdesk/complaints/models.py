@@ -1,12 +1,13 @@
-"""Complaints (投訴), their timeline, commitments made to the resident and site visits."""
+"""Complaints (投訴), their timeline and site visits. (Commitments made to the resident are
+in ``frontdesk.commitments``, callbacks in ``frontdesk.callbacks``.)"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.db import Base
@@ -69,7 +70,12 @@ class Complaint(IdMixin, TimestampMixin, Base):
     # Open311: the service code the request was filed under, and the app (API key) that filed it
     service_code: Mapped[str | None] = mapped_column(String(60))
     requested_by_app: Mapped[str | None] = mapped_column(String(36))
+    # how many timeline steps it has: the next step's ``seq``, bumped with the row
+    step_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    # Every UPDATE checks and bumps the version (propops.lifecycle): two writers never both win.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class ComplaintStep(Base):
@@ -87,24 +93,6 @@ class ComplaintStep(Base):
     action: Mapped[str] = mapped_column(String(40), nullable=False)
     department: Mapped[str] = mapped_column(String(20), nullable=False)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
-
-
-class Commitment(IdMixin, TimestampMixin, Base):
-    """A promise made to the resident: recorded, visible, and settled before closing."""
-
-    __tablename__ = "commitments"
-
-    complaint_id: Mapped[str] = mapped_column(
-        ForeignKey("complaints.id"), index=True, nullable=False
-    )
-    property_id: Mapped[str] = mapped_column(String(36), index=True, nullable=False)
-    text: Mapped[str] = mapped_column(Text, nullable=False)
-    promised_by: Mapped[str] = mapped_column(String(120), nullable=False)
-    due_date: Mapped[date] = mapped_column(Date, nullable=False)
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="open")
-    settled_by: Mapped[str | None] = mapped_column(String(120))
-    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    note: Mapped[str | None] = mapped_column(Text)
 
 
 class SiteVisit(IdMixin, Base):

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from frontdesk.commitments.schemas import CommitmentOut
 from frontdesk.payment_status.service import PaymentStatus
 from propops.money import MoneyOut
 
@@ -56,32 +57,6 @@ class EscalateIn(BaseModel):
 
 class CancelIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
-
-
-class CommitmentIn(BaseModel):
-    text: str = Field(min_length=1, max_length=2000)
-    promised_by: str = Field(min_length=1, max_length=120)
-    due_date: date
-
-
-class SettleIn(BaseModel):
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class CommitmentOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: str
-    complaint_id: str
-    property_id: str
-    text: str
-    promised_by: str
-    due_date: date
-    status: str
-    settled_by: str | None
-    settled_at: datetime | None
-    note: str | None
-    created_at: datetime
 
 
 class SiteVisitOut(BaseModel):

@@ -1,147 +1,36 @@
-"""Rules of complaints: the state machine, deadlines, identity, escalation, commitments,
-site visits, callbacks and the timeline. Routes, event handlers and tests call these.
+"""Rules of complaints: intake, classification, identity, dispatch, answers, site visits,
+escalation, cancellation, the callback's outcome (close or reopen), the departments' task
+events and the overdue sweep. Routes, event handlers and tests call these.
 
-States: recorded -> classified -> dispatched (or answered) -> in_progress -> resolved -> closed,
-with reopened -> in_progress (or answered/dispatched again) and cancelled. Every transition is
-one ``propops.frontdesk.complaint.<verb>.v1`` event, stored with the change.
+Every transition goes through ``COMPLAINT.apply`` (``frontdesk.complaints.lifecycle``: the
+transition table, the timeline step and the event); the version is checked in the UPDATE.
+Commitments are in ``frontdesk.commitments``, callbacks in ``frontdesk.callbacks``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from frontdesk.callbacks.models import Callback
+from frontdesk.callbacks import rounds
 from frontdesk.complaints import deadlines
-from frontdesk.complaints.models import (
-    FINAL_STATES,
-    Commitment,
-    Complaint,
-    ComplaintStep,
-    SiteVisit,
-)
-from frontdesk.complaints.schemas import (
-    ClassifyIn,
-    CommitmentIn,
-    ComplaintIn,
-    ConfirmIdentityIn,
-    SiteVisitIn,
-)
+from frontdesk.complaints.lifecycle import COMPLAINT, DESK, add_step, changed, get, step
+from frontdesk.complaints.models import FINAL_STATES, Complaint, ComplaintStep, SiteVisit
+from frontdesk.complaints.schemas import ClassifyIn, ComplaintIn, ConfirmIdentityIn, SiteVisitIn
 from frontdesk.parties.models import Party
 from frontdesk.payment_status import service as payment_status
 from frontdesk.register.models import Property, Unit
 from frontdesk.settings import FrontdeskSettings
-from propops.auth import Principal, check_property, get_visible, scope_to_properties
-from propops.db import utcnow
+from propops.auth import Principal, check_property, scope_to_properties
+from propops.db import new_id, utcnow
 from propops.errors import Conflict, Invalid
-from propops.events.catalog import complaint_event_type
-from propops.events.payloads import (
-    ComplaintChanged,
-    ComplaintOverdue,
-    ComplaintRerouted,
-    SiteVisited,
-)
+from propops.events.payloads import ComplaintOverdue, ComplaintRerouted, SiteVisited
+from propops.lifecycle import Event
 from propops.messaging.outbox import emit
 
-DESK = "frontdesk"
-
-
-# --- helpers ---------------------------------------------------------------------------------
-
-
-async def add_step(
-    session: AsyncSession,
-    complaint_id: str,
-    action: str,
-    actor: str | None,
-    department: str = DESK,
-    **details: object,
-) -> None:
-    seq = await session.scalar(
-        select(func.coalesce(func.max(ComplaintStep.seq), 0)).where(
-            ComplaintStep.complaint_id == complaint_id
-        )
-    )
-    clean = {k: v for k, v in details.items() if v is not None}
-    session.add(
-        ComplaintStep(
-            complaint_id=complaint_id,
-            seq=int(seq or 0) + 1,
-            at=utcnow(),
-            actor=actor,
-            action=action,
-            department=department,
-            details=clean,
-        )
-    )
-
-
-def publish(
-    session: AsyncSession,
-    settings: FrontdeskSettings,
-    complaint: Complaint,
-    verb: str,
-    actor: str | None,
-    reason: str | None = None,
-) -> None:
-    payload = ComplaintChanged(
-        complaint_id=complaint.id,
-        property_id=complaint.property_id,
-        unit_id=complaint.unit_id,
-        status=complaint.status,
-        nature=complaint.nature,
-        kind=complaint.kind,
-        department=complaint.department,
-        priority=complaint.priority,
-        description=complaint.description,
-        location=complaint.location,
-        actor=actor,
-        reason=reason,
-        assignee=complaint.assignee,
-        response_due=complaint.response_due,
-        resolution_due=complaint.resolution_due,
-        at=utcnow(),
-    )
-    emit(
-        session,
-        payload,
-        subject=complaint.id,
-        event_type=complaint_event_type(verb),
-    )
-
-
-def require_state(complaint: Complaint, action: str, *allowed: str) -> None:
-    if complaint.status not in allowed:
-        raise Conflict(
-            f"complaint is {complaint.status}; cannot {action} (allowed from: "
-            f"{', '.join(allowed)})",
-            field="status",
-            current_status=complaint.status,
-        )
-
-
-def check_version(complaint: Complaint, expected: int | None) -> None:
-    if expected is not None and expected != complaint.version:
-        raise Conflict(
-            f"complaint was changed meanwhile (version {complaint.version}, not {expected})",
-            field="version",
-            current_version=complaint.version,
-        )
-
-
-def _touch(complaint: Complaint) -> None:
-    complaint.version += 1
-    complaint.updated_at = utcnow()
-
-
-async def get(
-    session: AsyncSession, complaint_id: str, principal: Principal | None = None
-) -> Complaint:
-    return await get_visible(
-        session, Complaint, complaint_id, principal, noun="complaint", field="complaint_id"
-    )
+__all__ = ["DESK", "add_step", "get"]
 
 
 # --- intake and classification ---------------------------------------------------------------
@@ -171,6 +60,7 @@ async def record(
     now = utcnow()
     complaint = Complaint(
         **data.model_dump(),
+        id=new_id(),
         status="recorded",
         priority="normal",
         created_by=actor,
@@ -181,13 +71,25 @@ async def record(
         requested_by_app=app_id,
         response_due=now,
         resolution_due=now,
+        step_count=0,
     )
     deadlines.set_deadlines(complaint, settings)
     session.add(complaint)
+    add_step(session, complaint, "recorded", actor, channel=data.channel)
+    emit_changed(session, settings, complaint, "recorded", actor)
     await session.flush()
-    await add_step(session, complaint.id, "recorded", actor, channel=data.channel)
-    publish(session, settings, complaint, "recorded", actor)
     return complaint
+
+
+def emit_changed(
+    session: AsyncSession,
+    settings: FrontdeskSettings,
+    complaint: Complaint,
+    verb: str,
+    actor: str | None,
+) -> None:
+    event = changed(complaint, verb, actor)
+    emit(session, event.payload, subject=event.subject, event_type=event.event_type)
 
 
 async def classify(
@@ -197,9 +99,7 @@ async def classify(
     data: ClassifyIn,
     actor: str,
 ) -> Complaint:
-    require_state(
-        complaint, "classify", "recorded", "classified", "dispatched", "in_progress", "reopened"
-    )
+    COMPLAINT.check(complaint, "classify")
     old_department = complaint.department
     rerouting = complaint.status in ("dispatched", "in_progress", "reopened") and (
         old_department is not None and old_department != data.department
@@ -217,54 +117,61 @@ async def classify(
     complaint.priority = data.priority or complaint.priority
     complaint.department = data.department
     deadlines.set_deadlines(complaint, settings)
-    _touch(complaint)
-    await add_step(
-        session,
-        complaint.id,
-        "classified",
-        actor,
-        nature=data.nature,
-        kind=data.kind,
-        department=data.department,
-        priority=complaint.priority,
-    )
+    steps = [
+        step(
+            complaint,
+            "classified",
+            actor,
+            nature=data.nature,
+            kind=data.kind,
+            department=data.department,
+            priority=complaint.priority,
+        )
+    ]
+    events: list[Event] = []
     if rerouting:
         assert old_department is not None
-        emit(
-            session,
-            ComplaintRerouted(
-                complaint_id=complaint.id,
+        events.append(
+            Event(
+                ComplaintRerouted(
+                    complaint_id=complaint.id,
+                    from_department=old_department,
+                    to_department=data.department,
+                    actor=actor,
+                    at=utcnow(),
+                ),
+                subject=complaint.id,
+            )
+        )
+        steps.append(
+            step(
+                complaint,
+                "rerouted",
+                actor,
                 from_department=old_department,
                 to_department=data.department,
-                actor=actor,
-                at=utcnow(),
-            ),
-            subject=complaint.id,
-        )
-        await add_step(
-            session,
-            complaint.id,
-            "rerouted",
-            actor,
-            from_department=old_department,
-            to_department=data.department,
+            )
         )
         complaint.task_id = None
         complaint.assignee = None
-        complaint.status = "classified"
-        publish(session, settings, complaint, "classified", actor)
+    await COMPLAINT.apply(
+        session,
+        complaint,
+        "classify",
+        # recorded -> classified; a reroute goes back to classified and is dispatched again
+        to="classified" if rerouting or complaint.status == "recorded" else None,
+        step=steps,
+        events=lambda c: [*events, changed(c, "classified", actor)],
+    )
+    if rerouting:
         return await dispatch(session, settings, complaint, actor)
-    if complaint.status == "recorded":
-        complaint.status = "classified"
-    publish(session, settings, complaint, "classified", actor)
     return complaint
 
 
 async def confirm_identity(
     session: AsyncSession, complaint: Complaint, data: ConfirmIdentityIn, actor: str
 ) -> payment_status.PaymentStatus:
-    if complaint.status in FINAL_STATES:
-        raise Conflict(f"complaint is {complaint.status}", field="status")
+    COMPLAINT.check(complaint, "confirm_identity")
     if await session.get(Party, data.party_id) is None:
         raise Invalid(f"party {data.party_id} does not exist", field="party_id")
     status = await payment_status.of_unit(session, complaint.unit_id)
@@ -274,16 +181,19 @@ async def confirm_identity(
     complaint.identity_confirmed_at = utcnow()
     complaint.payment_status_at_identity = status.status
     complaint.overdue_at_identity = status.overdue_amount
-    _touch(complaint)
-    await add_step(
+    await COMPLAINT.apply(
         session,
-        complaint.id,
-        "identity_confirmed",
-        actor,
-        party_id=data.party_id,
-        document_checked=data.document_checked,
-        payment_status=status.status,
-        overdue_amount=status.model_dump(mode="json")["overdue_amount"],
+        complaint,
+        "confirm_identity",
+        step=lambda c: step(
+            c,
+            "identity_confirmed",
+            actor,
+            party_id=data.party_id,
+            document_checked=data.document_checked,
+            payment_status=status.status,
+            overdue_amount=status.model_dump(mode="json")["overdue_amount"],
+        ),
     )
     return status
 
@@ -301,30 +211,28 @@ def _require_identity(complaint: Complaint) -> None:
 async def dispatch(
     session: AsyncSession, settings: FrontdeskSettings, complaint: Complaint, actor: str
 ) -> Complaint:
-    require_state(complaint, "dispatch", "classified", "reopened")
+    COMPLAINT.check(complaint, "dispatch")
     _require_identity(complaint)
     assert complaint.department is not None
-    now = utcnow()
-    complaint.responded_at = complaint.responded_at or now
-    # the desk works its own complaints: no task elsewhere, straight to in progress
-    complaint.status = "in_progress" if complaint.department == DESK else "dispatched"
-    _touch(complaint)
-    await add_step(
+    complaint.responded_at = complaint.responded_at or utcnow()
+    await COMPLAINT.apply(
         session,
-        complaint.id,
-        "dispatched",
-        actor,
-        department_to=complaint.department,
-        assignee=complaint.assignee,
+        complaint,
+        "dispatch",
+        # the desk works its own complaints: no task elsewhere, straight to in progress
+        to="in_progress" if complaint.department == DESK else "dispatched",
+        step=lambda c: step(
+            c, "dispatched", actor, department_to=c.department, assignee=c.assignee
+        ),
+        events=lambda c: [changed(c, "dispatched", actor)],
     )
-    publish(session, settings, complaint, "dispatched", actor)
     return complaint
 
 
 async def answer(
     session: AsyncSession, settings: FrontdeskSettings, complaint: Complaint, text: str, actor: str
 ) -> Complaint:
-    require_state(complaint, "answer", "classified", "reopened")
+    COMPLAINT.check(complaint, "answer")
     if complaint.kind != "consult":
         raise Conflict("only a consult can be answered at the desk", field="kind")
     _require_identity(complaint)
@@ -332,11 +240,14 @@ async def answer(
     complaint.answer = text
     complaint.responded_at = complaint.responded_at or now
     complaint.resolved_at = now
-    complaint.status = "answered"
-    _touch(complaint)
-    await add_step(session, complaint.id, "answered", actor, answer=text)
-    publish(session, settings, complaint, "answered", actor)
-    await open_callback(session, settings, complaint)
+    await COMPLAINT.apply(
+        session,
+        complaint,
+        "answer",
+        step=lambda c: step(c, "answered", actor, answer=text),
+        events=lambda c: [changed(c, "answered", actor)],
+    )
+    await rounds.open_callback(session, settings, complaint)
     return complaint
 
 
@@ -349,8 +260,7 @@ async def resolve_at_desk(
             "their task is completed",
             field="department",
         )
-    require_state(complaint, "resolve", "in_progress")
-    return await _resolved(session, settings, complaint, notes, actor, DESK)
+    return await _resolved(session, settings, complaint, notes, actor, DESK, "resolve")
 
 
 async def _resolved(
@@ -360,14 +270,19 @@ async def _resolved(
     notes: str | None,
     actor: str | None,
     department: str,
+    action: str,
 ) -> Complaint:
-    complaint.status = "resolved"
+    COMPLAINT.check(complaint, action)
     complaint.resolved_at = utcnow()
     complaint.resolution_notes = notes
-    _touch(complaint)
-    await add_step(session, complaint.id, "resolved", actor, department, notes=notes)
-    publish(session, settings, complaint, "resolved", actor)
-    await open_callback(session, settings, complaint)
+    await COMPLAINT.apply(
+        session,
+        complaint,
+        action,
+        step=lambda c: step(c, "resolved", actor, department, notes=notes),
+        events=lambda c: [changed(c, "resolved", actor)],
+    )
+    await rounds.open_callback(session, settings, complaint)
     return complaint
 
 
@@ -385,9 +300,7 @@ async def site_visit(
         raise Conflict(
             "site visits are for valid complaints (classify or escalate first)", field="nature"
         )
-    require_state(
-        complaint, "record a site visit", "classified", "dispatched", "in_progress", "reopened"
-    )
+    COMPLAINT.check(complaint, "site_visit")
     if data.visited_at > utcnow() + timedelta(minutes=5):
         raise Invalid("visited_at is in the future", field="visited_at")
     assert complaint.department is not None
@@ -400,27 +313,30 @@ async def site_visit(
     )
     session.add(visit)
     complaint.assignee = data.department_head
-    _touch(complaint)
-    await add_step(
+    await COMPLAINT.apply(
         session,
-        complaint.id,
+        complaint,
         "site_visit",
-        actor,
-        department_head=data.department_head,
-        findings=data.findings,
-    )
-    emit(
-        session,
-        SiteVisited(
-            complaint_id=complaint.id,
-            department=complaint.department,
+        step=lambda c: step(
+            c,
+            "site_visit",
+            actor,
             department_head=data.department_head,
-            visited_at=data.visited_at,
             findings=data.findings,
         ),
-        subject=complaint.id,
+        events=[
+            Event(
+                SiteVisited(
+                    complaint_id=complaint.id,
+                    department=complaint.department,
+                    department_head=data.department_head,
+                    visited_at=data.visited_at,
+                    findings=data.findings,
+                ),
+                subject=complaint.id,
+            )
+        ],
     )
-    await session.flush()
     return visit
 
 
@@ -431,8 +347,7 @@ async def escalate(
     reason: str,
     actor: str,
 ) -> Complaint:
-    if complaint.status in FINAL_STATES:
-        raise Conflict(f"complaint is {complaint.status}; cannot escalate", field="status")
+    COMPLAINT.check(complaint, "escalate")
     if complaint.nature != "communication":
         raise Conflict(
             "only a communication complaint can be escalated to a valid one", field="nature"
@@ -449,11 +364,13 @@ async def escalate(
     )
     complaint.response_overdue_notified = False
     complaint.resolution_overdue_notified = False
-    _touch(complaint)
-    await add_step(
-        session, complaint.id, "escalated", actor, reason=reason, previous_kind=previous_kind
+    await COMPLAINT.apply(
+        session,
+        complaint,
+        "escalate",
+        step=lambda c: step(c, "escalated", actor, reason=reason, previous_kind=previous_kind),
+        events=lambda c: [changed(c, "escalated", actor, reason=reason)],
     )
-    publish(session, settings, complaint, "escalated", actor, reason=reason)
     return complaint
 
 
@@ -464,240 +381,63 @@ async def cancel(
     reason: str,
     actor: str,
 ) -> Complaint:
-    require_state(
+    COMPLAINT.check(complaint, "cancel")
+    await rounds.close_due(session, complaint, outcome="cancelled")
+    await COMPLAINT.apply(
+        session,
         complaint,
         "cancel",
-        "recorded",
-        "classified",
-        "dispatched",
-        "answered",
-        "in_progress",
-        "resolved",
-        "reopened",
+        step=lambda c: step(c, "cancelled", actor, reason=reason),
+        events=lambda c: [changed(c, "cancelled", actor, reason=reason)],
     )
-    complaint.status = "cancelled"
-    _touch(complaint)
-    for callback in await _due_callbacks(session, complaint.id):
-        callback.status = "done"
-        callback.outcome = "cancelled"
-        callback.done_at = utcnow()
-    await add_step(session, complaint.id, "cancelled", actor, reason=reason)
-    publish(session, settings, complaint, "cancelled", actor, reason=reason)
     return complaint
 
 
-# --- commitments ----------------------------------------------------------------------------
+# --- the callback's outcome -------------------------------------------------------------------
 
 
-async def add_commitment(
-    session: AsyncSession, complaint: Complaint, data: CommitmentIn, actor: str
-) -> Commitment:
-    if complaint.status in FINAL_STATES:
-        raise Conflict(f"complaint is {complaint.status}", field="status")
-    commitment = Commitment(
-        complaint_id=complaint.id, property_id=complaint.property_id, **data.model_dump()
-    )
-    session.add(commitment)
-    await add_step(
-        session,
-        complaint.id,
-        "commitment_made",
-        actor,
-        text=data.text,
-        promised_by=data.promised_by,
-        due_date=data.due_date.isoformat(),
-    )
-    await session.flush()
-    return commitment
-
-
-async def settle_commitment(
-    session: AsyncSession,
-    commitment_id: str,
-    outcome: str,
-    note: str | None,
-    actor: str,
-    principal: Principal,
-) -> Commitment:
-    commitment = await get_visible(
-        session, Commitment, commitment_id, principal, noun="commitment", field="commitment_id"
-    )
-    if commitment.status != "open":
-        raise Conflict(f"commitment is already {commitment.status}", field="status")
-    commitment.status = outcome
-    commitment.settled_by = actor
-    commitment.settled_at = utcnow()
-    commitment.note = note
-    await add_step(
-        session,
-        commitment.complaint_id,
-        f"commitment_{outcome}",
-        actor,
-        text=commitment.text,
-        note=note,
-    )
-    return commitment
-
-
-async def open_commitments(session: AsyncSession, complaint_id: str) -> list[Commitment]:
-    stmt = (
-        select(Commitment)
-        .where(Commitment.complaint_id == complaint_id, Commitment.status == "open")
-        .order_by(Commitment.due_date)
-    )
-    return list((await session.scalars(stmt)).all())
-
-
-def list_commitments(
-    principal: Principal, *, status: str | None, complaint_id: str | None, property_id: str | None
-) -> Select[tuple[Commitment]]:
-    stmt = select(Commitment).order_by(Commitment.due_date, Commitment.id)
-    stmt = scope_to_properties(stmt, Commitment.property_id, principal)
-    if status:
-        stmt = stmt.where(Commitment.status == status)
-    if complaint_id:
-        stmt = stmt.where(Commitment.complaint_id == complaint_id)
-    if property_id:
-        stmt = stmt.where(Commitment.property_id == property_id)
-    return stmt
-
-
-# --- callbacks --------------------------------------------------------------------------------
-
-
-async def open_callback(
-    session: AsyncSession, settings: FrontdeskSettings, complaint: Complaint
-) -> Callback:
-    """One callback per resolution round (the round is the complaint's reopen count)."""
-    existing = await session.scalar(
-        select(Callback).where(
-            Callback.complaint_id == complaint.id, Callback.round == complaint.reopen_count
-        )
-    )
-    if existing is not None:
-        return existing
-    callback = Callback(
-        complaint_id=complaint.id,
-        property_id=complaint.property_id,
-        round=complaint.reopen_count,
-        status="due",
-        due_at=utcnow() + timedelta(hours=settings.callback_due_hours),
-        attempts=[],
-    )
-    session.add(callback)
-    await session.flush()
-    await add_step(
-        session, complaint.id, "callback_opened", None, due_at=callback.due_at.isoformat()
-    )
-    return callback
-
-
-async def _due_callbacks(session: AsyncSession, complaint_id: str) -> list[Callback]:
-    stmt = select(Callback).where(Callback.complaint_id == complaint_id, Callback.status == "due")
-    return list((await session.scalars(stmt)).all())
-
-
-async def record_callback(
-    session: AsyncSession,
-    settings: FrontdeskSettings,
-    callback_id: str,
-    *,
-    reached: bool,
-    satisfaction: int | None,
-    comment: str | None,
-    actor: str,
-    principal: Principal,
-) -> Callback:
-    callback = await get_visible(
-        session, Callback, callback_id, principal, noun="callback", field="callback_id"
-    )
-    if callback.status != "due":
-        raise Conflict("this callback is already done", field="status")
-    complaint = await get(session, callback.complaint_id)
-    now = utcnow()
-    attempt = {"at": now.isoformat(), "by": actor, "reached": reached, "comment": comment}
-    if not reached:
-        callback.attempts = [*callback.attempts, attempt]
-        await add_step(
-            session, complaint.id, "callback_attempt", actor, reached=False, comment=comment
-        )
-        return callback
-    if satisfaction is None:
-        raise Invalid(
-            "satisfaction (1-5) is required when the resident was reached", field="satisfaction"
-        )
-    attempt["satisfaction"] = satisfaction
-    satisfied = satisfaction >= 4
-    if satisfied:
-        pending = await open_commitments(session, complaint.id)
-        if pending:
-            raise Conflict(
-                f"{len(pending)} open commitment(s) must be kept or withdrawn before the "
-                "complaint closes",
-                field="commitments",
-                open_commitments=[c.id for c in pending],
-            )
-    callback.attempts = [*callback.attempts, attempt]
-    callback.reached = True
-    callback.satisfaction = satisfaction
-    callback.comment = comment
-    callback.status = "done"
-    callback.done_at = now
-    callback.recorded_by = actor
-    callback.outcome = "closed" if satisfied else "reopened"
-    await add_step(
-        session,
-        complaint.id,
-        "callback_recorded",
-        actor,
-        reached=True,
-        satisfaction=satisfaction,
-        comment=comment,
-    )
-    if satisfied:
-        await _close(session, settings, complaint, actor)
-    else:
-        await _reopen(
-            session,
-            settings,
-            complaint,
-            actor,
-            f"unsatisfied callback ({satisfaction}/5): {comment or ''}".strip(),
-        )
-    return callback
-
-
-async def _close(
+async def close(
     session: AsyncSession, settings: FrontdeskSettings, complaint: Complaint, actor: str
 ) -> None:
-    require_state(complaint, "close", "resolved", "answered")
-    complaint.status = "closed"
+    COMPLAINT.check(complaint, "close")
     complaint.closed_at = utcnow()
-    _touch(complaint)
-    await add_step(session, complaint.id, "closed", actor)
-    publish(session, settings, complaint, "closed", actor)
+    await COMPLAINT.apply(
+        session,
+        complaint,
+        "close",
+        step=lambda c: step(c, "closed", actor),
+        events=lambda c: [changed(c, "closed", actor)],
+    )
 
 
-async def _reopen(
+async def reopen(
     session: AsyncSession,
     settings: FrontdeskSettings,
     complaint: Complaint,
     actor: str,
     reason: str,
 ) -> None:
-    require_state(complaint, "reopen", "resolved", "answered")
-    complaint.status = "reopened"
+    COMPLAINT.check(complaint, "reopen")
     complaint.reopen_count += 1
     complaint.resolved_at = None
     deadlines.set_deadlines(complaint, settings, resolution_from=utcnow())
     complaint.resolution_overdue_notified = False
-    _touch(complaint)
-    await add_step(session, complaint.id, "reopened", actor, reason=reason)
-    publish(session, settings, complaint, "reopened", actor, reason=reason)
+    await COMPLAINT.apply(
+        session,
+        complaint,
+        "reopen",
+        step=lambda c: step(c, "reopened", actor, reason=reason),
+        events=lambda c: [changed(c, "reopened", actor, reason=reason)],
+    )
     if complaint.department == DESK and complaint.answer is None:
-        complaint.status = "in_progress"  # the desk picks its own work up again at once
-        await add_step(session, complaint.id, "started", actor)
-        publish(session, settings, complaint, "started", actor)
+        # the desk picks its own work up again at once
+        await COMPLAINT.apply(
+            session,
+            complaint,
+            "start",
+            step=lambda c: step(c, "started", actor),
+            events=lambda c: [changed(c, "started", actor)],
+        )
 
 
 # --- department task events ---------------------------------------------------------------------
@@ -720,9 +460,8 @@ async def on_task_event(
     if complaint is None:
         return  # not ours (or long gone): nothing to follow
     stale = department != complaint.department
-    await add_step(
-        session,
-        complaint.id,
+    task_step = step(
+        complaint,
         f"task_{verb}",
         actor,
         department,
@@ -732,16 +471,22 @@ async def on_task_event(
         stale=True if stale else None,
     )
     if stale or complaint.status in FINAL_STATES:
-        return  # e.g. the old department's task after a reroute
+        session.add(task_step)  # e.g. the old department's task after a reroute
+        return
+    if verb == "started" and COMPLAINT.can(complaint.status, "start"):
+        await COMPLAINT.apply(
+            session,
+            complaint,
+            "start",
+            step=task_step,
+            events=lambda c: [changed(c, "started", actor)],
+        )
+        return
+    session.add(task_step)
     if verb == "created":
         complaint.task_id = task_id
-        _touch(complaint)
-    elif verb == "started" and complaint.status in ("dispatched", "reopened"):
-        complaint.status = "in_progress"
-        _touch(complaint)
-        publish(session, settings, complaint, "started", actor)
-    elif verb == "completed" and complaint.status in ("dispatched", "in_progress", "reopened"):
-        await _resolved(session, settings, complaint, notes, actor, department)
+    elif verb == "completed" and COMPLAINT.can(complaint.status, "task_completed"):
+        await _resolved(session, settings, complaint, notes, actor, department, "task_completed")
 
 
 # --- overdue --------------------------------------------------------------------------------------
@@ -777,9 +522,7 @@ async def publish_overdue(
                 ),
                 subject=complaint.id,
             )
-            await add_step(
-                session, complaint.id, "overdue", None, deadline=which, due=due.isoformat()
-            )
+            add_step(session, complaint, "overdue", None, deadline=which, due=due.isoformat())
             published += 1
     return published
 

@@ -1,5 +1,6 @@
 import frontdesk.callbacks.models
 import frontdesk.calls.models
+import frontdesk.commitments.models
 import frontdesk.complaints.models
 import frontdesk.open311.models
 import frontdesk.parties.models

@@ -176,9 +176,9 @@ async def _note_for_clerk(
         "phone": sub.phone,
         "account_id": sub.account_id,
     }
-    await complaints.add_step(
+    complaints.add_step(
         session,
-        complaint.id,
+        complaint,
         "open311_request",
         actor_of(key),
         service_code=service.code,
