@@ -86,7 +86,8 @@ async def test_sign_in_and_manage_users(start_gateway) -> None:
         json={"roles": ["frontdesk", "manager"]},
         headers={"If-Match": "7"},
     )
-    assert r.status_code == 409 and r.json()["field"] == "version"
+    assert r.status_code == 412 and r.json()["field"] == "If-Match"
+    assert (r.json()["current_version"], r.json()["expected_version"]) == (amy["version"], 7)
     r = await gw.client.patch(
         f"/api/users/{amy['id']}",
         json={"roles": ["frontdesk", "manager"], "version": amy["version"]},

@@ -91,12 +91,9 @@ class Lifecycle:
         current = getattr(record, self.state)
         if current in transition.allowed_from:
             return transition
-        detail = (
-            f"{noun or self.noun} is {current}; cannot {action.replace('_', ' ')} "
-            f"(allowed from: {', '.join(transition.allowed_from)})"
-        )
+        because = hint or f"allowed from: {', '.join(transition.allowed_from)}"
         raise WrongState(
-            f"{detail}; {hint}" if hint else detail,
+            f"{noun or self.noun} is {current}; cannot {action.replace('_', ' ')} ({because})",
             current_state=current,
             action=action,
             allowed_from=transition.allowed_from,

@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from propops.auth import Principal
 from propops.db import Database
-from propops.errors import Conflict, Forbidden, Invalid, NotFound
+from propops.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionFailed
 from propops.events import new_event
 from propops.events.catalog import complaint_event_type
 from propops.events.payloads import ComplaintChanged, ComplaintRerouted, SiteVisited
@@ -257,7 +257,9 @@ async def test_invalid_transition_is_a_conflict_naming_the_state(
         await act(db, task.id, action)
     assert err.value.status == 409
     assert err.value.detail.startswith(f"work order is {status}; cannot {action}")
-    assert err.value.extra["status_now"] == status
+    assert err.value.extra["current_state"] == status
+    assert err.value.extra["action"] == action
+    assert status not in err.value.extra["allowed_from"]
     assert (await events(db, task.id), await timeline(db, task.id)) == before
 
 
@@ -291,17 +293,17 @@ async def test_version_check_and_concurrent_writers(db: Database) -> None:
     async with db.sessions() as s:
         fresh = await rules.get(s, DEPT, task.id)
         rules.check_version(fresh, 2)
-        with pytest.raises(Conflict, match="at version 2, not 1") as err:
+        with pytest.raises(PreconditionFailed, match="at version 2, not 1") as err:
             rules.check_version(fresh, 1)
-        assert err.value.field == "version"
+        assert err.value.status == 412
+        assert err.value.extra == {"current_version": 2, "expected_version": 1}
     # two writers read version 2; the second one to write loses
     async with db.sessions() as a, db.sessions() as b:
         ta, tb = await rules.get(a, DEPT, task.id), await rules.get(b, DEPT, task.id)
         await rules.start(a, ta, actor="x")
         await a.commit()
-        await rules.cancel(b, tb, "changed my mind", actor="y")
-        with pytest.raises(StaleDataError):
-            await b.commit()
+        with pytest.raises(StaleDataError):  # the UPDATE ... WHERE version = 2 matches nothing
+            await rules.cancel(b, tb, "changed my mind", actor="y")
     assert (await act(db, task.id, "complete")).status == "completed"
 
 

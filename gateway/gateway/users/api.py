@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.users import service
 from gateway.users.schemas import Token, UserIn, UserOut, UserPatch
 from propops.auth import Principal, Unauthorized, current_principal, issue_token, require_role
-from propops.concurrency import IfMatch, expected_version
+from propops.concurrency import IfMatch, expected_version, set_etag
 from propops.context import get_session
 from propops.idempotency import idempotent_create
 from propops.pagination import Page, PageParams, page_params, paginate
@@ -69,14 +69,19 @@ async def list_users(
 
 
 @router.get("/users/{user_id}", response_model=UserOut, dependencies=[admin_only])
-async def get_user(user_id: str, session: AsyncSession = Depends(get_session)) -> UserOut:
-    return UserOut.model_validate(await service.get_user(session, user_id))
+async def get_user(
+    user_id: str, response: Response, session: AsyncSession = Depends(get_session)
+) -> UserOut:
+    user = await service.get_user(session, user_id)
+    set_etag(response, user.version)
+    return UserOut.model_validate(user)
 
 
 @router.patch("/users/{user_id}", response_model=UserOut, dependencies=[admin_only])
 async def update_user(
     user_id: str,
     patch: UserPatch,
+    response: Response,
     if_match: IfMatch = None,
     session: AsyncSession = Depends(get_session),
 ) -> UserOut:
@@ -85,20 +90,27 @@ async def update_user(
     )
     out = UserOut.model_validate(user)
     await session.commit()
+    set_etag(response, user.version)
     return out
 
 
 @router.post("/users/{user_id}/deactivate", response_model=UserOut, dependencies=[admin_only])
-async def deactivate_user(user_id: str, session: AsyncSession = Depends(get_session)) -> UserOut:
+async def deactivate_user(
+    user_id: str, response: Response, session: AsyncSession = Depends(get_session)
+) -> UserOut:
     user = await service.update_user(session, user_id, UserPatch(active=False))
     out = UserOut.model_validate(user)
     await session.commit()
+    set_etag(response, user.version)
     return out
 
 
 @router.post("/users/{user_id}/activate", response_model=UserOut, dependencies=[admin_only])
-async def activate_user(user_id: str, session: AsyncSession = Depends(get_session)) -> UserOut:
+async def activate_user(
+    user_id: str, response: Response, session: AsyncSession = Depends(get_session)
+) -> UserOut:
     user = await service.update_user(session, user_id, UserPatch(active=True))
     out = UserOut.model_validate(user)
     await session.commit()
+    set_etag(response, user.version)
     return out

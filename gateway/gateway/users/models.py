@@ -16,3 +16,7 @@ class User(IdMixin, TimestampMixin, Base):
     property_ids: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    # Every UPDATE is ``... WHERE version = <the version read>`` (propops.lifecycle); the rules
+    # set the new version themselves (``version_id_generator=False``).
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012

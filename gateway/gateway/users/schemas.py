@@ -24,7 +24,9 @@ class UserPatch(BaseModel):
     roles: list[Role] | None = Field(default=None, min_length=1)
     property_ids: list[str] | None = None
     active: bool | None = None
-    version: int | None = Field(default=None, description="optimistic concurrency (or If-Match)")
+    version: int | None = Field(
+        default=None, description="the version last read (or If-Match); 412 if it changed"
+    )
 
 
 class UserOut(BaseModel):

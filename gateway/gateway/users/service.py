@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.users.models import User
 from gateway.users.schemas import UserIn, UserPatch
 from propops.errors import Conflict, NotFound
+from propops.lifecycle import check_version
 
 _hasher = PasswordHash.recommended()  # argon2id
 # Verified against when the user does not exist, so both paths cost one argon2 check.
@@ -65,14 +66,9 @@ def list_users(active: bool | None = None) -> Select[tuple[User]]:
 async def update_user(
     session: AsyncSession, user_id: str, patch: UserPatch, expected: int | None = None
 ) -> User:
-    """Change a user; ``expected`` is the version the admin last read (409 if it moved on)."""
+    """Change a user; ``expected`` is the version the admin last read (412 if it moved on)."""
     user = await get_user(session, user_id)
-    if expected is not None and expected != user.version:
-        raise Conflict(
-            f"user was changed meanwhile (version {user.version}, not {expected})",
-            field="version",
-            current_version=user.version,
-        )
+    check_version(user, expected, "user")
     if patch.password is not None:
         user.password_hash = hash_password(patch.password)
     if patch.roles is not None:

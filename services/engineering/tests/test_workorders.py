@@ -218,13 +218,14 @@ async def test_bad_input_and_wrong_state_are_problems(eng: RunningApp) -> None:
     assert r.status_code == 409
     problem = r.json()
     assert problem["detail"] == "work order is assigned; cannot complete (start it first)"
-    assert problem["status_now"] == "assigned"
+    assert problem["current_state"] == "assigned" and problem["action"] == "complete"
+    assert problem["allowed_from"] == ["in_progress"]
     assert (await post(eng, "missing", "start")).status_code == 404
     r = await eng.client.get(f"/v1/{PATH}", params={"status": "done"})
     assert r.status_code == 422 and r.json()["field"] == "status"
 
 
-async def test_stale_version_is_a_conflict(eng: RunningApp) -> None:
+async def test_stale_version_is_a_failed_precondition(eng: RunningApp) -> None:
     order = await dispatch(eng)
     r = await eng.client.get(f"/v1/{PATH}/{order['id']}")
     etag = r.headers["etag"]
@@ -233,12 +234,13 @@ async def test_stale_version_is_a_conflict(eng: RunningApp) -> None:
     assert r.status_code == 200 and r.json()["version"] == 2
     staff = auth(eng, DEPT) | {"If-Match": etag}
     r = await post(eng, order["id"], "start", headers=staff)
-    assert r.status_code == 409 and r.json()["field"] == "version"
+    assert r.status_code == 412 and r.json()["field"] == "If-Match"
+    assert (r.json()["current_version"], r.json()["expected_version"]) == (2, 1)
     assert (await status_of(eng, order["id"]))["status"] == "assigned"
     retried = auth(eng, DEPT) | {"If-Match": '"2"', "Idempotency-Key": "start-1"}
     r = await post(eng, order["id"], "start", headers=retried)
     assert r.status_code == 200 and r.json()["status"] == "in_progress"
-    # the client did not get the answer and retries: the same answer, not a 409
+    # the client did not get the answer and retries: the same answer, not a 412
     again = await post(eng, order["id"], "start", headers=retried)
     assert again.status_code == 200 and again.headers["idempotent-replayed"] == "true"
     assert again.json() == r.json() and again.headers["etag"] == '"3"'

@@ -4,7 +4,8 @@
 department's role reads and writes, ``manager`` reads, ``admin`` does everything); property
 scoping follows the caller's ``property_ids``. Actions are ``POST /v1/<path>/{id}/<action>``;
 they accept the version last read as ``If-Match`` (the ``ETag`` GET and actions answer) or as
-``version`` in the body (409 if the task changed meanwhile), and an ``Idempotency-Key``.
+``version`` in the body (412 if the task changed meanwhile; a wrong state is 409), and an
+``Idempotency-Key``.
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from propops.auth import Principal, current_principal
 from propops.concurrency import IfMatch, etag, expected_version
 from propops.context import get_session
-from propops.errors import Conflict
 from propops.idempotency import idempotent_create
+from propops.lifecycle import guard
 from propops.pagination import Page, PageParams, page_params, paginate
 from propops.tasks import service
 from propops.tasks.models import STATUSES, Task
@@ -60,15 +60,9 @@ class ActionCall:
 
         async def perform() -> TaskOut:
             task = await service.get(self.session, department, self.task_id, self.principal)
-            service.check_version(task, expected)
-            await action(task)
-            try:
-                await self.session.flush()
-            except StaleDataError as exc:  # another writer bumped the version first
-                raise Conflict(
-                    f"{service.label(department)} changed meanwhile; reload it and try again",
-                    field="version",
-                ) from exc
+            # 412 if not at the expected version, or if another writer changes it first
+            async with guard(self.session, task, expected, noun=service.label(department)):
+                await action(task)
             return TaskOut.model_validate(task)
 
         response = await idempotent_create(

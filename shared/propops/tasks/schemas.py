@@ -15,7 +15,7 @@ class VersionIn(BaseModel):
     """Optional optimistic concurrency in the body (the ``If-Match`` header does the same)."""
 
     version: int | None = Field(
-        default=None, ge=1, description="the version you last read; 409 if it changed"
+        default=None, ge=1, description="the version you last read; 412 if it changed"
     )
 
 

@@ -9,8 +9,9 @@ whose verb is the history line's action)::
     reopen    completed                      -> assigned, or open if it has no assignee
     cancel    open | assigned | in_progress  -> cancelled    (reason required)
 
-Anything else is a ``Conflict`` (409) naming the current state, e.g. "task is completed;
-cannot start".
+The table is ``TASK`` (``propops.lifecycle``): anything else is a ``WrongState`` (409) naming
+``current_state``, ``action`` and ``allowed_from``, e.g. "task is completed; cannot start". The
+version is checked in the UPDATE (``version_id_col``); a stale one is a 412.
 
 Choices:
 - ``complete`` needs ``in_progress``: a task is started before it is completed (``started_at``
@@ -46,9 +47,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propops.auth import Principal, check_property, scope_to_properties
 from propops.db import new_id, utcnow
-from propops.errors import Conflict, Invalid, NotFound
+from propops.errors import Invalid, NotFound
 from propops.events.catalog import TASK_DEPARTMENTS, task_event_type
 from propops.events.payloads import ComplaintChanged, SiteVisited, TaskChanged
+from propops.lifecycle import Event, Lifecycle
+from propops.lifecycle import check_version as check_version_of
 from propops.messaging.outbox import emit
 from propops.tasks.models import (
     ASSIGNED,
@@ -65,13 +68,17 @@ log = structlog.get_logger("propops.tasks")
 
 FRONTDESK = "frontdesk"  # the actor of changes the front desk's events make
 
-ALLOWED: dict[str, frozenset[str]] = {
-    "assign": frozenset({OPEN, ASSIGNED, IN_PROGRESS}),
-    "start": frozenset({ASSIGNED}),
-    "complete": frozenset({IN_PROGRESS}),
-    "reopen": frozenset({COMPLETED}),
-    "cancel": frozenset({OPEN, ASSIGNED, IN_PROGRESS}),
-}
+TASK = Lifecycle(
+    "task",
+    {
+        # action: (allowed from, next state; None keeps the state or the rule chooses)
+        "assign": ((OPEN, ASSIGNED, IN_PROGRESS), None),
+        "start": ((ASSIGNED,), IN_PROGRESS),
+        "complete": ((IN_PROGRESS,), COMPLETED),
+        "reopen": ((COMPLETED,), None),
+        "cancel": ((OPEN, ASSIGNED, IN_PROGRESS), CANCELLED),
+    },
+)
 _HINTS: dict[tuple[str, str], str] = {
     ("start", OPEN): "assign it first",
     ("complete", OPEN): "assign and start it first",
@@ -85,23 +92,15 @@ def label(department: str) -> str:
 
 
 def ensure_can(task: Task, action: str) -> None:
-    """Raise ``Conflict`` naming the current state if ``action`` is not allowed in it."""
-    if task.status in ALLOWED[action]:
-        return
-    hint = _HINTS.get((action, task.status))
-    detail = f"{label(task.department)} is {task.status}; cannot {action}"
-    raise Conflict(f"{detail} ({hint})" if hint else detail, status_now=task.status)
+    """Raise ``WrongState`` (409: ``current_state``, ``action``, ``allowed_from``) if ``action``
+    is not allowed in the task's state."""
+    TASK.check(task, action, noun=label(task.department), hint=_HINTS.get((action, task.status)))
 
 
 def check_version(task: Task, expected: int | None) -> None:
-    """Optimistic concurrency: the caller's version (``If-Match`` / ``version``) must be current."""
-    if expected is not None and expected != task.version:
-        raise Conflict(
-            f"{label(task.department)} is at version {task.version}, not {expected}: "
-            "it changed meanwhile; reload it and try again",
-            field="version",
-            version_now=task.version,
-        )
+    """Optimistic concurrency: the caller's version (``If-Match`` / ``version``) must be current
+    (412 ``PreconditionFailed``: ``current_version``, ``expected_version``)."""
+    check_version_of(task, expected, label(task.department))
 
 
 def as_utc(value: datetime) -> datetime:
@@ -116,26 +115,19 @@ def _required(value: str | None, field: str) -> str:
     return text
 
 
-def _record(
-    session: AsyncSession,
+def _line_and_event(
     task: Task,
     verb: str,
     *,
     actor: str,
-    notes: str | None = None,
-    at: datetime | None = None,
-) -> None:
-    """Append the history line and emit the one event of a transition, in the caller's
-    transaction."""
-    at = at or utcnow()
-    task.updated_at = at
-    session.add(
-        TaskHistory(
-            task_id=task.id, at=at, actor=actor, action=verb, status=task.status, notes=notes
-        )
+    notes: str | None,
+    at: datetime,
+) -> tuple[TaskHistory, Event]:
+    """The history line and the one event of a change, as the task stands now."""
+    line = TaskHistory(
+        task_id=task.id, at=at, actor=actor, action=verb, status=task.status, notes=notes
     )
-    emit(
-        session,
+    event = Event(
         TaskChanged(
             task_id=task.id,
             department=task.department,
@@ -149,6 +141,38 @@ def _record(
         ),
         subject=task.id,
         event_type=task_event_type(task.department, verb),
+    )
+    return line, event
+
+
+async def _apply(
+    session: AsyncSession,
+    task: Task,
+    action: str,
+    verb: str,
+    *,
+    actor: str,
+    to: str | None = None,
+    notes: str | None = None,
+    at: datetime | None = None,
+) -> Task:
+    """One transition through ``TASK.apply``: the state checked, the history line and the
+    event added, the version checked and bumped in the UPDATE, in the caller's transaction."""
+    when = at or utcnow()
+    task.updated_at = when
+
+    def made(t: Task) -> tuple[TaskHistory, Event]:
+        return _line_and_event(t, verb, actor=actor, notes=notes, at=when)
+
+    return await TASK.apply(
+        session,
+        task,
+        action,
+        to=to,
+        noun=label(task.department),
+        hint=_HINTS.get((action, task.status)),
+        step=lambda t: made(t)[0],
+        events=lambda t: [made(t)[1]],
     )
 
 
@@ -168,49 +192,55 @@ async def assign(
     if task.assignee == who:
         return task
     task.assignee = who
-    if task.status == OPEN:
-        task.status = ASSIGNED
-    _record(session, task, "assigned", actor=actor, notes=notes)
-    return task
+    to = ASSIGNED if task.status == OPEN else None
+    return await _apply(session, task, "assign", "assigned", actor=actor, to=to, notes=notes)
 
 
 async def start(session: AsyncSession, task: Task, *, actor: str) -> Task:
     ensure_can(task, "start")
-    task.status = IN_PROGRESS
     task.started_at = now = utcnow()
-    _record(session, task, "started", actor=actor, at=now)
-    return task
+    return await _apply(session, task, "start", "started", actor=actor, at=now)
 
 
 async def complete(session: AsyncSession, task: Task, resolution_notes: str, *, actor: str) -> Task:
     notes = _required(resolution_notes, "resolution_notes")
     ensure_can(task, "complete")
-    task.status = COMPLETED
     task.completed_at = now = utcnow()
     task.resolution_notes = notes
-    _record(session, task, "completed", actor=actor, notes=notes, at=now)
-    return task
+    return await _apply(
+        session,
+        task,
+        "complete",
+        "completed",
+        actor=actor,
+        notes=notes,
+        at=now,
+    )
 
 
 async def reopen(session: AsyncSession, task: Task, reason: str, *, actor: str) -> Task:
     why = _required(reason, "reason")
     ensure_can(task, "reopen")
-    task.status = ASSIGNED if task.assignee else OPEN
     task.reopen_count += 1
     task.started_at = None
     task.completed_at = None
     task.resolution_notes = None
-    _record(session, task, "reopened", actor=actor, notes=why)
-    return task
+    return await _apply(
+        session,
+        task,
+        "reopen",
+        "reopened",
+        actor=actor,
+        to=ASSIGNED if task.assignee else OPEN,
+        notes=why,
+    )
 
 
 async def cancel(session: AsyncSession, task: Task, reason: str, *, actor: str) -> Task:
     why = _required(reason, "reason")
     ensure_can(task, "cancel")
-    task.status = CANCELLED
     task.cancelled_at = now = utcnow()
-    _record(session, task, "cancelled", actor=actor, notes=why, at=now)
-    return task
+    return await _apply(session, task, "cancel", "cancelled", actor=actor, notes=why, at=now)
 
 
 # --- reads ---------------------------------------------------------------------------------
@@ -329,14 +359,15 @@ async def create_from_dispatch(
     session.add(task)
     await session.flush()
     notes = f"site visit by {visit.department_head}: {visit.findings}" if visit else None
-    _record(
-        session,
+    line, event = _line_and_event(
         task,
         "created",
         actor=complaint.actor or FRONTDESK,
         notes=notes,
         at=now,
     )
+    session.add(line)
+    emit(session, event.payload, subject=event.subject, event_type=event.event_type)
     return task
 
 
@@ -366,7 +397,7 @@ async def apply_site_visit(
     if task is None:
         log.info("site_visit_kept_for_dispatch", complaint_id=visit.complaint_id)
         return None
-    if task.status not in ALLOWED["assign"]:
+    if not TASK.can(task.status, "assign"):
         log.info("site_visit_after_task_closed", task_id=task.id, status=task.status)
         return task
     return await assign(
@@ -395,7 +426,7 @@ async def cancel_for_complaint(
     if task.dispatched_at is not None and as_utc(at) < task.dispatched_at:
         log.info("cancel_older_than_dispatch", task_id=task.id)
         return None
-    if task.status not in ALLOWED["cancel"]:
+    if not TASK.can(task.status, "cancel"):
         log.info("cancel_of_closed_task_ignored", task_id=task.id, status=task.status)
         return None
     return await cancel(session, task, reason, actor=actor)
