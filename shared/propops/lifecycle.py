@@ -144,15 +144,16 @@ def check_version(record: Versioned, expected: int | None, noun: str = "record")
         )
 
 
-async def current_version(session: AsyncSession, record: Versioned) -> int | None:
-    """The version the database holds now (after a lost race), read afresh."""
-    mapper = inspect(type(record))
-    identity = mapper.primary_key_from_instance(record)
-    where = [column == value for column, value in zip(mapper.primary_key, identity, strict=True)]
-    version_col = mapper.version_id_col
-    if version_col is None:
+async def current_version(
+    session: AsyncSession, model: type[Any], identity: tuple[Any, ...]
+) -> int | None:
+    """The version the database holds now for the record of ``identity`` (its primary key),
+    read afresh (after a lost race)."""
+    mapper = inspect(model)
+    if mapper.version_id_col is None:
         return None
-    return await session.scalar(select(version_col).where(*where))
+    where = [column == value for column, value in zip(mapper.primary_key, identity, strict=True)]
+    return await session.scalar(select(mapper.version_id_col).where(*where))
 
 
 @asynccontextmanager
@@ -164,13 +165,15 @@ async def guard(
     block's pending changes are flushed on exit; the caller commits."""
     check_version(record, expected, noun)
     read = record.version
+    identity = inspect(record).identity  # read now: a rollback expires the record
     try:
         yield record
         await session.flush()
     except StaleDataError as exc:
         await session.rollback()
+        now = await current_version(session, type(record), identity) if identity else None
         raise PreconditionFailed(
             f"{noun} was changed meanwhile by someone else; reload it and try again",
-            current_version=await current_version(session, record),
+            current_version=now,
             expected_version=expected if expected is not None else read,
         ) from exc
