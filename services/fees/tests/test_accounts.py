@@ -117,6 +117,9 @@ async def test_dead_letters_are_listed_and_replayed_over_ops(fees: RunningApp) -
     r = await fees.client.post(f"/ops/dead-letters/{letter.id}/replay")
     assert r.status_code == 200 and r.json()["status"] == "replayed"
     assert len(await accounts_of(fees, unit_id=unit.unit_id)) == 1
+    r = await fees.client.post(f"/ops/dead-letters/{letter.id}/replay")
+    assert r.status_code == 409
+    assert (r.json()["current_state"], r.json()["action"]) == ("replayed", "replay")
     r = await fees.client.get("/ops/dead-letters", params={"status": "replayed"})
     assert [x["id"] for x in r.json()["items"]] == [letter.id]
     assert (await fees.client.get("/ops/dead-letters/x/replay")).status_code == 405

@@ -8,7 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propops.db import Database, utcnow
-from propops.errors import Conflict, NotFound
+from propops.errors import Conflict, NotFound, WrongState
 from propops.messaging.consumer import EventConsumer, PoisonMessage, parse_event, process_event
 from propops.messaging.models import DeadLetter
 from propops.telemetry import consume_span
@@ -33,7 +33,12 @@ async def replay(db: Database, consumer: EventConsumer, dead_letter_id: str) -> 
     async with db.sessions() as session:
         row = await get(session, dead_letter_id)
         if row.status == "replayed":
-            raise Conflict("dead letter was already replayed", status_now=row.status)
+            raise WrongState(
+                "dead letter was already replayed",
+                current_state=row.status,
+                action="replay",
+                allowed_from=["dead"],
+            )
         try:
             event, payload = parse_event(row.payload.encode())
         except PoisonMessage as exc:
