@@ -236,6 +236,11 @@ async def test_stale_version_is_a_failed_precondition(eng: RunningApp) -> None:
     r = await post(eng, order["id"], "start", headers=staff)
     assert r.status_code == 412 and r.json()["field"] == "If-Match"
     assert (r.json()["current_version"], r.json()["expected_version"]) == (2, 1)
+    for bad in (b"\xb2", '"²"'.encode(), b"2,3", b'"0"'):  # ASCII digits only
+        r = await eng.client.post(
+            f"/v1/{PATH}/{order['id']}/start", headers=auth(eng, DEPT) | {"If-Match": bad}
+        )
+        assert r.status_code == 422 and r.json()["field"] == "If-Match", (bad, r.text)
     assert (await status_of(eng, order["id"]))["status"] == "assigned"
     retried = auth(eng, DEPT) | {"If-Match": '"2"', "Idempotency-Key": "start-1"}
     r = await post(eng, order["id"], "start", headers=retried)
