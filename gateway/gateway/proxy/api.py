@@ -3,11 +3,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from gateway.proxy.forward import forward
+from gateway.supervisor import read_status
 from propops.auth import Forbidden, Unauthorized, can, decode_token
 from propops.bus import STARTING
 from propops.errors import NotFound
@@ -96,6 +98,11 @@ async def health(request: Request) -> JSONResponse:
 
     results = await asyncio.gather(*(check(n, u) for n, u in ctx.urls.items()), nats())
     services = dict(results)
+    # what propops up's supervisor says of the processes it is restarting
+    status_file = Path(ctx.settings.supervisor_status) if ctx.settings.supervisor_status else None
+    for name, said in read_status(status_file).items():
+        if services.get(name, "ok") != "ok":
+            services[name] = said
     ok = all(v == "ok" for v in services.values())
     return JSONResponse(
         {"status": "ok" if ok else "degraded", "services": services}, status_code=200 if ok else 503
