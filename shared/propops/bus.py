@@ -168,7 +168,7 @@ class Bus:
                 subjects=stream_subjects(dept, self.namespace),
                 storage=StorageType.FILE,
                 duplicate_window=self.settings.duplicate_window_seconds,
-                num_replicas=1,
+                num_replicas=self.settings.nats_replicas,
             )
             try:
                 await js.stream_info(cfg.name)
