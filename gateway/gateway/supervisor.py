@@ -170,7 +170,7 @@ def plan(environ: dict[str, str]) -> Plan:
     return Plan(data_dir, gateway_port, environ.get("PROPOPS_NATS_URL") or None, env)
 
 
-def _uvicorn(package: str, port: int) -> list[str]:
+def uvicorn_argv(package: str, port: int) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -223,7 +223,7 @@ def build_children(p: Plan, nats_url: str) -> list[Child]:
         children.append(
             Child(
                 name,
-                _uvicorn(name, port),
+                uvicorn_argv(name, port),
                 env,
                 p.data_dir / "logs" / f"{name}.log",
                 f"{urls[name]}/readyz",
@@ -244,7 +244,7 @@ def build_children(p: Plan, nats_url: str) -> list[Child]:
     children.append(
         Child(
             "gateway",
-            _uvicorn("gateway", p.gateway_port),
+            uvicorn_argv("gateway", p.gateway_port),
             genv,
             p.data_dir / "logs" / "gateway.log",
             f"{p.gateway_url}/readyz",
