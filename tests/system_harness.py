@@ -72,6 +72,26 @@ class System:
         child.start()
         sv.wait_ready([child])
 
+    def add_replica(self, name: str) -> sv.Child:
+        """Start one more process of service ``name`` on its own port, with the same settings
+        (same database, same NATS), as a second replica of a deployment runs; stopped with the
+        system."""
+        assert self.plan is not None
+        first = self.child(name)
+        n = sum(1 for c in self.plan.children if c.name.split("#")[0] == name) + 1
+        port = servers_free_port()
+        replica = sv.Child(
+            f"{name}#{n}",
+            sv.uvicorn_argv(name, port),
+            dict(first.env),
+            first.log_path.with_name(f"{name}-{n}.log"),
+            f"http://127.0.0.1:{port}/readyz",
+        )
+        self.plan.children.insert(0, replica)
+        replica.start()
+        sv.wait_ready([replica])
+        return replica
+
     def stop(self) -> None:
         if self.plan is not None:
             sv.stop_all(self.plan)

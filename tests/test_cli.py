@@ -1,5 +1,6 @@
 """``propops up`` itself, as a user runs it: embedded NATS, readiness, sign-in banner, data kept
-across starts, a dead service started again, Ctrl-C leaves nothing behind, a taken port."""
+across starts, a dead service started again, a crash-looping service restarted with backoff
+while the rest keeps working, Ctrl-C leaves nothing behind, a taken port."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -21,6 +23,7 @@ from gateway.supervisor import free_port
 pytestmark = pytest.mark.system
 
 PROPOPS = [sys.executable, "-m", "gateway.cli"]
+T = TypeVar("T")
 
 
 def processes_of(data_dir: Path) -> list[int]:
@@ -65,10 +68,10 @@ class Up:
     def text(self) -> str:
         return self.out.read_text(errors="replace")
 
-    def wait_ready(self, timeout: float = 120) -> str:
+    def wait_ready(self, timeout: float = 120, banner: str = "PropOps is ready") -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if "PropOps is ready" in self.text():
+            if banner in self.text():
                 return self.text()
             assert self.proc is not None
             if self.proc.poll() is not None:
@@ -165,3 +168,65 @@ def test_a_taken_gateway_port_gets_a_clear_message(data_dir: Path, nats_url: str
     assert f"port {port} is already in use" in up.text()
     assert "PROPOPS_GATEWAY_PORT" in up.text()
     assert processes_of(data_dir) == []
+
+
+def test_a_crash_looping_service_is_shown_down_and_the_rest_keeps_working(
+    data_dir: Path, nats_url: str
+) -> None:
+    # The front desk's database is in a directory that does not exist yet: it exits at every
+    # start until the directory is made.
+    later = data_dir.parent / "later"
+    port = free_port()
+    up = Up(
+        data_dir,
+        port,
+        PROPOPS_NATS_URL=nats_url,
+        PROPOPS_NATS_NAMESPACE=f"clidown{port}",
+        PROPOPS_ADMIN_PASSWORD="chosen-pass-2",
+        PROPOPS_FRONTDESK_DATABASE_URL=f"sqlite+aiosqlite:///{later}/frontdesk.db",
+        PROPOPS_RESTART_BACKOFF_MAX_SECONDS="4",
+    ).start()
+    banner = up.wait_ready(banner="PropOps is up")
+    assert "DOWN: frontdesk" in banner
+    url = f"http://127.0.0.1:{port}"
+    with sign_in(url, "chosen-pass-2") as admin:
+
+        def restarted_again() -> dict | None:
+            health = admin.get("/api/health")
+            assert health.status_code == 503, health.text
+            said = health.json()["services"]["frontdesk"]
+            if said.startswith("down (restarting, attempt ") and int(said.split()[3][:-1]) >= 2:
+                return health.json()
+            return None
+
+        health = poll(restarted_again, up)
+        assert {k: v for k, v in health["services"].items() if k != "frontdesk"} == {
+            **{name: "ok" for name in ("security", "engineering", "cleaning", "leasing", "fees")},
+            "nats": "ok",
+        }
+        assert "frontdesk exited (code" in up.text() and "DOWN, restarting (attempt 2" in up.text()
+        # everything else serves, and propops up is still running
+        assert admin.get("/api/engineering/v1/workorders").status_code == 200
+        r = admin.post(
+            "/api/users", json={"username": "x1", "password": "x1-password-1", "roles": ["fees"]}
+        )
+        assert r.status_code == 201, r.text
+        assert admin.get("/api/frontdesk/v1/properties").status_code == 502
+        assert up.proc is not None and up.proc.poll() is None
+        # the cause fixed, the next restart brings it back
+        later.mkdir()
+        poll(lambda: admin.get("/api/health").status_code == 200, up)
+        prop = admin.post("/api/frontdesk/v1/properties", json={"code": "BACK", "name": "Back"})
+        assert prop.status_code == 201, prop.text
+        poll(lambda: "frontdesk is up again" in up.text(), up)
+    assert up.interrupt() == 0
+    assert processes_of(data_dir) == []
+
+
+def poll(check: Callable[[], T], up: Up, within: float = 120) -> T:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        time.sleep(0.3)
+    raise AssertionError(f"timed out; propops up said:\n{up.text()}")

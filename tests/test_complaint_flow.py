@@ -4,14 +4,19 @@ the front desk clerk, department staff and the manager."""
 from __future__ import annotations
 
 import asyncio
+import os
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 
 import httpx
+import nats
 import pytest
+from nats.js.api import StreamInfo
 
+from propops.events.catalog import stream_for
 from propops.testing.fixtures import eventually
-from propops.testing.servers import EmbeddedNats
+from propops.testing.servers import EmbeddedNats, NatsCluster
 
 from system_harness import System, signed_in
 
@@ -250,48 +255,111 @@ async def test_faults_one_task_per_dispatch_one_callback_per_completion(
     try:
         system = make_system(nats=nats_server.url)
         await asyncio.to_thread(system.start)
-        async with signed_in(system.gateway_url) as admin:
-            place = await setup_place(admin)
-            ids = []
-            for n in range(12):
-                cid = await complaint(admin, place, f"Lift {n} stuck")
-                await act(
-                    admin,
-                    f"/api/frontdesk/v1/complaints/{cid}/classify",
-                    {"nature": "valid", "department": "engineering"},
-                )
-                ids.append(cid)
-            # engineering is down while the first half is dispatched
-            await asyncio.to_thread(system.stop_service, "engineering")
-            for cid in ids[:6]:
-                await act(admin, f"/api/frontdesk/v1/complaints/{cid}/dispatch")
-            await asyncio.to_thread(system.start_service, "engineering")
-            # NATS restarts while the second half is dispatched
-            nats_server.stop()
-            for cid in ids[6:]:
-                await act(admin, f"/api/frontdesk/v1/complaints/{cid}/dispatch")
-            await asyncio.to_thread(nats_server.start)
-            tasks = {cid: await the_task(admin, "engineering", "workorders", cid) for cid in ids}
-            # complete them all, restarting the front desk in the middle
-            for n, cid in enumerate(ids):
-                await work(admin, "engineering", "workorders", tasks[cid], "tech", f"fixed {n}")
-                if n == 5:
-                    await asyncio.to_thread(system.stop_service, "frontdesk")
-                    await asyncio.to_thread(system.start_service, "frontdesk")
-            for cid in ids:
-                await status(admin, cid, "resolved")
-
-            async def exactly_once() -> bool:
-                all_orders = (
-                    await admin.get("/api/engineering/v1/workorders", params={"limit": 500})
-                ).json()["items"]
-                per_complaint = [o["complaint_id"] for o in all_orders]
-                callbacks = (
-                    await admin.get("/api/frontdesk/v1/callbacks", params={"limit": 500})
-                ).json()["items"]
-                per_callback = [c["complaint_id"] for c in callbacks]
-                return sorted(per_complaint) == sorted(ids) == sorted(per_callback)
-
-            await eventually(exactly_once, within=30, what="one task and one callback each")
+        await one_task_and_one_callback_through_faults(
+            system,
+            nats_down=lambda: asyncio.to_thread(nats_server.stop),
+            nats_up=lambda: asyncio.to_thread(nats_server.start),
+        )
     finally:
         nats_server.stop()
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("PROPOPS_TEST_DATABASE_URL")),
+    reason="runs once per CI run, in the `make test` pass (it brings its own NATS cluster)",
+)
+async def test_faults_on_a_three_node_nats_cluster_losing_a_node(make_system, tmp_path) -> None:
+    """The same faults on a 3-node JetStream cluster (streams with 3 replicas), where instead of
+    a NATS restart the node leading the front desk's stream is killed mid-way and started again.
+    """
+    cluster = await asyncio.to_thread(NatsCluster(tmp_path / "cluster").start)
+    killed: list[EmbeddedNats] = []
+
+    async def kill_the_leader() -> None:
+        stream = stream_for("frontdesk", system.namespace)
+        leader = await stream_leader(cluster.url, stream)
+        node = next(n for n in cluster.nodes if n.name == leader)
+        await asyncio.to_thread(node.kill)
+        killed.append(node)
+
+    async def start_it_again() -> None:
+        await asyncio.to_thread(killed[-1].start)
+
+    try:
+        system = make_system(nats=cluster.url, PROPOPS_NATS_REPLICAS="3")
+        await asyncio.to_thread(system.start)
+        await one_task_and_one_callback_through_faults(
+            system, nats_down=kill_the_leader, nats_up=start_it_again
+        )
+        stream = await stream_info(cluster.url, stream_for("engineering", system.namespace))
+        assert stream.config.num_replicas == 3
+        assert stream.cluster is not None and len(stream.cluster.replicas or []) == 2
+    finally:
+        await asyncio.to_thread(cluster.stop)
+
+
+async def stream_info(url: str, stream: str) -> StreamInfo:
+    nc = await nats.connect(servers=url.split(","), connect_timeout=5)
+    try:
+        return await nc.jetstream().stream_info(stream)
+    finally:
+        await nc.close()
+
+
+async def stream_leader(url: str, stream: str) -> str:
+    info = await stream_info(url, stream)
+    assert info.cluster is not None and info.cluster.leader, info
+    return info.cluster.leader
+
+
+async def one_task_and_one_callback_through_faults(
+    system: System,
+    nats_down: Callable[[], Awaitable[None]],
+    nats_up: Callable[[], Awaitable[None]],
+) -> None:
+    """Twelve complaints dispatched to engineering with engineering down for the first half and
+    NATS failing (``nats_down`` ... ``nats_up``) during the second; completed with the front desk
+    restarted mid-way: each ends with exactly one work order and one callback."""
+    async with signed_in(system.gateway_url) as admin:
+        place = await setup_place(admin)
+        ids = []
+        for n in range(12):
+            cid = await complaint(admin, place, f"Lift {n} stuck")
+            await act(
+                admin,
+                f"/api/frontdesk/v1/complaints/{cid}/classify",
+                {"nature": "valid", "department": "engineering"},
+            )
+            ids.append(cid)
+        # engineering is down while the first half is dispatched
+        await asyncio.to_thread(system.stop_service, "engineering")
+        for cid in ids[:6]:
+            await act(admin, f"/api/frontdesk/v1/complaints/{cid}/dispatch")
+        await asyncio.to_thread(system.start_service, "engineering")
+        # NATS fails while the second half is dispatched
+        await nats_down()
+        for cid in ids[6:]:
+            await act(admin, f"/api/frontdesk/v1/complaints/{cid}/dispatch")
+        await nats_up()
+        tasks = {cid: await the_task(admin, "engineering", "workorders", cid) for cid in ids}
+        # complete them all, restarting the front desk in the middle
+        for n, cid in enumerate(ids):
+            await work(admin, "engineering", "workorders", tasks[cid], "tech", f"fixed {n}")
+            if n == 5:
+                await asyncio.to_thread(system.stop_service, "frontdesk")
+                await asyncio.to_thread(system.start_service, "frontdesk")
+        for cid in ids:
+            await status(admin, cid, "resolved")
+
+        async def exactly_once() -> bool:
+            all_orders = (
+                await admin.get("/api/engineering/v1/workorders", params={"limit": 500})
+            ).json()["items"]
+            per_complaint = [o["complaint_id"] for o in all_orders]
+            callbacks = (
+                await admin.get("/api/frontdesk/v1/callbacks", params={"limit": 500})
+            ).json()["items"]
+            per_callback = [c["complaint_id"] for c in callbacks]
+            return sorted(per_complaint) == sorted(ids) == sorted(per_callback)
+
+        await eventually(exactly_once, within=30, what="one task and one callback each")

@@ -157,6 +157,8 @@ def test_compose_environment_of_each_process(name: str) -> None:
     assert nats_urls and all(urlsplit(u).scheme == "nats" for u in nats_urls)
     assert {urlsplit(u).hostname for u in nats_urls} <= set(compose()["services"])
     assert all(urlsplit(u).port == 4222 for u in nats_urls)
+    # one NATS server: no more stream replicas than servers
+    assert int(env.get("PROPOPS_NATS_REPLICAS", "1")) <= len(nats_urls)
 
     otel = urlsplit(env["OTEL_EXPORTER_OTLP_ENDPOINT"])
     assert otel.scheme == "http" and otel.hostname == "otel-collector" and otel.port == 4318
@@ -659,6 +661,8 @@ def test_deployment_environment(name: str) -> None:
     assert {(u.hostname, u.port) for u in nats_hosts} == {
         (f"nats-{i}.nats", 4222) for i in range(3)
     }
+    # streams replicated on every node of the cluster
+    assert int(env["PROPOPS_NATS_REPLICAS"]) == find("StatefulSet", "nats")["spec"]["replicas"]
     otel = urlsplit(env["OTEL_EXPORTER_OTLP_ENDPOINT"])
     assert (otel.scheme, otel.port) == ("http", 4318), "the services export OTLP/HTTP"
     assert service_reaches(otel.hostname, otel.port) == "otel-collector"

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from gateway import supervisor as sv
+from propops.settings import DEPARTMENTS
 
 app = typer.Typer(help="PropOps: run the system and manage it.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage gateway users.", no_args_is_help=True)
@@ -44,14 +45,24 @@ def up() -> None:
             typer.echo(f"nats       {nats_url}")
         gateway_log = p.data_dir / "logs" / "gateway.log"
         offset = gateway_log.stat().st_size if gateway_log.exists() else 0
-        sv.launch(p, nats_url)
+        down = sv.launch(p, nats_url, tolerate=frozenset(DEPARTMENTS))
         for child in p.children[:-1]:
-            typer.echo(f"{child.name:<10} {child.ready_url.removesuffix('/readyz')}")  # type: ignore[union-attr]
+            state = "  DOWN: exited during start, restarting" if child in down else ""
+            typer.echo(f"{child.name:<10} {child.ready_url.removesuffix('/readyz')}{state}")  # type: ignore[union-attr]
         elapsed = time.monotonic() - started
-        typer.echo(
-            f"\nPropOps is ready in {elapsed:.1f}s at {p.gateway_url}  (API docs: "
-            f"{p.gateway_url}/docs, health: {p.gateway_url}/api/health)"
-        )
+        if down:
+            typer.echo(
+                f"\nPropOps is up in {elapsed:.1f}s at {p.gateway_url}, but DOWN: "
+                f"{', '.join(c.name for c in down)} (restarted with backoff; the rest works; "
+                f"health: {p.gateway_url}/api/health)"
+            )
+            for child in down:
+                typer.echo(f"{child.name}'s log ({child.log_path}) ends:\n{child.tail()}")
+        else:
+            typer.echo(
+                f"\nPropOps is ready in {elapsed:.1f}s at {p.gateway_url}  (API docs: "
+                f"{p.gateway_url}/docs, health: {p.gateway_url}/api/health)"
+            )
         password = sv.first_admin_password(gateway_log, offset)
         if password:
             typer.echo(
@@ -79,26 +90,17 @@ def up() -> None:
 
 
 def _watch(p: sv.Plan, nats_url: str) -> None:
-    """Restart any child that dies (same port), at most 5 times a minute each."""
-    nats_port = int(nats_url.rsplit(":", 1)[1])
+    """Start again any child that dies (same port), with backoff while it keeps dying; the
+    others keep running. Lines go to the terminal (stderr)."""
+    watcher = sv.Watcher(
+        p,
+        say=lambda line: typer.echo(line, err=True),
+        nats_port=int(nats_url.rsplit(":", 1)[1]) if p.nats is not None else None,
+        backoff_max=float(p.env.get("PROPOPS_RESTART_BACKOFF_MAX_SECONDS", sv.RESTART_BACKOFF_MAX)),
+    )
     while True:
+        watcher.step()
         time.sleep(0.5)
-        if p.nats is not None and not p.nats.alive():
-            typer.echo("nats-server exited; starting it again", err=True)
-            p.nats, _ = sv.start_embedded_nats(p.data_dir, p.env, port=nats_port)
-        for child in p.children:
-            if child.alive():
-                continue
-            now = time.monotonic()
-            child.restarts = [t for t in child.restarts if now - t < 60] + [now]
-            if len(child.restarts) > 5:
-                raise sv.StartupError(f"{child.name} keeps exiting; its log ends:\n{child.tail()}")
-            typer.echo(
-                f"{child.name} exited (code {child.proc.returncode if child.proc else '?'}); "
-                "starting it again",
-                err=True,
-            )
-            child.start()
 
 
 @user_app.command("add")

@@ -20,6 +20,8 @@ class GatewaySettings(ServiceSettings):
     proxy_timeout: float = Field(default=15.0, gt=0, description="seconds before a 504")
     health_timeout: float = Field(default=2.0, gt=0)
     user_cache_seconds: float = Field(default=5.0, ge=0)
+    # Set by ``propops up``: the file where its supervisor lists the processes it is restarting.
+    supervisor_status: str = ""
 
     def service_urls(self) -> dict[str, str]:
         return {name: getattr(self, f"{name}_url").rstrip("/") for name in DEPARTMENTS}

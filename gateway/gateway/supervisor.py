@@ -3,7 +3,10 @@
 Embedded NATS (unless ``PROPOPS_NATS_URL`` names a server), the six services and the gateway run
 as separate child processes, each in its own session so a terminal's Ctrl-C reaches only us:
 we stop them in order (gateway, services, NATS) and leave none behind. A child that dies is
-started again on the same port.
+started again on the same port (``Watcher``): at once the first time, then after a delay that
+doubles up to ``PROPOPS_RESTART_BACKOFF_MAX_SECONDS``, for as long as it keeps dying; the others
+keep running. The children that are down are written to ``run/supervisor.json`` in the data
+dir, which the gateway's ``/api/health`` reads to show them as down.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +28,9 @@ from propops import natsserver
 from propops.settings import DEPARTMENTS
 
 READY_TIMEOUT = 90.0
+RESTART_BACKOFF_FIRST = 1.0
+RESTART_BACKOFF_MAX = 30.0
+STATUS_FILE = "run/supervisor.json"
 
 
 class StartupError(RuntimeError):
@@ -62,7 +69,10 @@ class Child:
     log_path: Path
     ready_url: str | None
     proc: subprocess.Popen[bytes] | None = None
-    restarts: list[float] = field(default_factory=list)
+    # restart bookkeeping (Watcher): consecutive failed starts, and when the next one is due
+    attempt: int = 0
+    next_start: float | None = None
+    next_start_wall: float | None = None
 
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -79,6 +89,9 @@ class Child:
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
+
+    def exit_code(self) -> int | None:
+        return self.proc.returncode if self.proc is not None else None
 
     def tail(self, lines: int = 15) -> str:
         try:
@@ -157,7 +170,7 @@ def plan(environ: dict[str, str]) -> Plan:
     return Plan(data_dir, gateway_port, environ.get("PROPOPS_NATS_URL") or None, env)
 
 
-def _uvicorn(package: str, port: int) -> list[str]:
+def uvicorn_argv(package: str, port: int) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -210,7 +223,7 @@ def build_children(p: Plan, nats_url: str) -> list[Child]:
         children.append(
             Child(
                 name,
-                _uvicorn(name, port),
+                uvicorn_argv(name, port),
                 env,
                 p.data_dir / "logs" / f"{name}.log",
                 f"{urls[name]}/readyz",
@@ -225,12 +238,13 @@ def build_children(p: Plan, nats_url: str) -> list[Child]:
     genv.pop("PROPOPS_DATABASE_URL", None)
     if db := _database_url(p.env, "gateway"):
         genv["PROPOPS_DATABASE_URL"] = db
+    genv["PROPOPS_SUPERVISOR_STATUS"] = str(p.data_dir / STATUS_FILE)
     for name, url in urls.items():
         genv[f"PROPOPS_{name.upper()}_URL"] = url
     children.append(
         Child(
             "gateway",
-            _uvicorn("gateway", p.gateway_port),
+            uvicorn_argv("gateway", p.gateway_port),
             genv,
             p.data_dir / "logs" / "gateway.log",
             f"{p.gateway_url}/readyz",
@@ -239,32 +253,159 @@ def build_children(p: Plan, nats_url: str) -> list[Child]:
     return children
 
 
-def wait_ready(children: list[Child], timeout: float = READY_TIMEOUT) -> None:
+def wait_ready(
+    children: list[Child], timeout: float = READY_TIMEOUT, tolerate: frozenset[str] = frozenset()
+) -> list[Child]:
+    """Wait until every child answers its ready URL. A child that exits meanwhile is an error,
+    unless its name is in ``tolerate``: then it is left to the ``Watcher`` and returned."""
     deadline = time.monotonic() + timeout
     pending = list(children)
+    exited: list[Child] = []
     while pending:
         for child in list(pending):
             if not child.alive():
+                if child.name in tolerate:
+                    pending.remove(child)
+                    exited.append(child)
+                    continue
                 raise StartupError(
                     f"{child.name} exited during start; its log "
                     f"({child.log_path}) ends:\n{child.tail()}"
                 )
             if child.ready_url and http_ok(child.ready_url):
                 pending.remove(child)
+        if not pending:
+            break
         if time.monotonic() > deadline:
             names = ", ".join(c.name for c in pending)
             raise StartupError(
                 f"not ready after {timeout:.0f}s: {names} (logs in {pending[0].log_path.parent})"
             )
         time.sleep(0.2)
+    return exited
 
 
-def launch(p: Plan, nats_url: str) -> None:
-    """Start the six services and the gateway for ``p`` and wait until every one is ready."""
+def launch(p: Plan, nats_url: str, tolerate: frozenset[str] = frozenset()) -> list[Child]:
+    """Start the six services and the gateway for ``p`` and wait until every one is ready
+    (those named in ``tolerate`` may exit instead: they are returned)."""
+    clear_status(p)
     p.children = build_children(p, nats_url)
     for child in p.children:
         child.start()
-    wait_ready(p.children)
+    return wait_ready(p.children, tolerate=tolerate)
+
+
+def clear_status(p: Plan) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        (p.data_dir / STATUS_FILE).unlink()
+
+
+class Watcher:
+    """Starts again every child that dies, with backoff, and keeps the status file true.
+
+    ``step()`` is called in a loop by ``propops up``; ``say`` prints a line for the terminal.
+    A child is started again at once after its first exit, then after 1, 2, 4... seconds (up to
+    ``backoff_max``) while it keeps exiting; once it answers its ready URL again its count
+    starts over. Embedded NATS is started again the same way, on its port.
+    """
+
+    def __init__(
+        self,
+        p: Plan,
+        say: Callable[[str], None],
+        nats_port: int | None = None,
+        backoff_max: float = RESTART_BACKOFF_MAX,
+    ) -> None:
+        self.p = p
+        self.say = say
+        self.nats_port = nats_port
+        self.backoff_max = backoff_max
+        self.status_path = p.data_dir / STATUS_FILE
+        self._written: dict[str, dict[str, object]] | None = None
+
+    def delay(self, attempt: int) -> float:
+        """Seconds before restart ``attempt`` (1: at once)."""
+        if attempt <= 1:
+            return 0.0
+        return min(RESTART_BACKOFF_FIRST * 2 ** (attempt - 2), self.backoff_max)
+
+    def step(self, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        if self.p.nats is not None:
+            self._watch(self.p.nats, now, self._start_nats)
+        for child in self.p.children:
+            self._watch(child, now, lambda c: c.start())
+        self.write_status()
+
+    def _start_nats(self, child: Child) -> None:
+        try:
+            self.p.nats, _ = start_embedded_nats(self.p.data_dir, self.p.env, port=self.nats_port)
+            self.p.nats.attempt = child.attempt
+        except StartupError as exc:
+            self.say(f"nats-server did not start: {exc}")
+            child.next_start = None  # counted as one more exit at the next step
+
+    def _watch(self, child: Child, now: float, start: Callable[[Child], None]) -> None:
+        if child.alive():
+            if child.attempt and (child.ready_url is None or http_ok(child.ready_url)):
+                self.say(f"{child.name} is up again (after {child.attempt} restart(s))")
+                child.attempt = 0
+            return
+        if child.next_start is None:  # it has just exited
+            child.attempt += 1
+            wait = self.delay(child.attempt)
+            child.next_start = now + wait
+            child.next_start_wall = time.time() + wait
+            self.say(
+                f"{child.name} exited (code {child.exit_code()}); DOWN, restarting "
+                f"(attempt {child.attempt}, in {wait:.0f} s); log: {child.log_path}"
+            )
+        if now >= child.next_start:
+            child.next_start = None
+            child.next_start_wall = None
+            start(child)
+
+    def down(self) -> dict[str, dict[str, object]]:
+        """The children restarting now, by name (what the status file holds)."""
+        children = [*self.p.children, *([self.p.nats] if self.p.nats is not None else [])]
+        return {
+            c.name: {
+                "state": "restarting",
+                "attempt": c.attempt,
+                "next_start_at": c.next_start_wall,
+                "exit_code": c.exit_code(),
+            }
+            for c in children
+            if c.attempt
+        }
+
+    def write_status(self) -> None:
+        down = self.down()
+        if down == self._written:
+            return
+        self.status_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.status_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(down))
+        tmp.replace(self.status_path)
+        self._written = down
+
+
+def read_status(path: Path | None, now: float | None = None) -> dict[str, str]:
+    """What the status file says of each child that is down, for people:
+    ``{"frontdesk": "down (restarting, attempt 4, next in 8 s)"}``."""
+    if path is None:
+        return {}
+    try:
+        down = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    now = time.time() if now is None else now
+    said: dict[str, str] = {}
+    for name, entry in down.items():
+        due = entry.get("next_start_at")
+        when = f"next in {max(0, round(due - now))} s" if due else "starting"
+        said[name] = f"down (restarting, attempt {entry.get('attempt')}, {when})"
+    return said
 
 
 def stop_all(p: Plan, grace: float = 10.0) -> None:

@@ -12,7 +12,7 @@ import pytest
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from propops.settings import DEPARTMENTS
-from propops.testing.fixtures import RunningApp, free_port
+from propops.testing.fixtures import RunningApp, eventually, free_port
 
 ADMIN_PASSWORD = "admin-pass-123"
 
@@ -184,3 +184,48 @@ async def test_health_is_ok_with_every_service_up(start_service, start_gateway) 
     assert r.status_code == 503
     assert r.json()["services"]["cleaning"].startswith("unreachable")
     assert r.json()["services"]["fees"] == "ok"
+
+
+async def test_health_tells_a_starting_bus_from_an_unreachable_one(
+    start_service, start_gateway
+) -> None:
+    import frontdesk.app
+
+    # A "NATS" that accepts the connection and never says hello: the service's first
+    # connection attempt is still under way.
+    held: list[asyncio.StreamWriter] = []
+
+    async def hold(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    silent = await asyncio.start_server(hold, "127.0.0.1", 0)
+    silent_url = f"nats://127.0.0.1:{silent.sockets[0].getsockname()[1]}"
+    fd = await start_service(
+        frontdesk.app.create_app,
+        "frontdesk",
+        ready=False,
+        nats_url=silent_url,
+        nats_connect_timeout_seconds=600,
+    )
+    r = await fd.client.get("/readyz")
+    assert r.status_code == 503
+    assert r.json() == {"status": "starting", "checks": {"database": "ok", "nats": "starting"}}
+    gw = await start_gateway({"frontdesk": fd.url})
+    services = (await gw.client.get("/api/health")).json()["services"]
+    assert services["frontdesk"] == "starting" and services["nats"] == "ok"
+
+    # The attempt fails (the server hangs up, then nothing listens): now it is unreachable.
+    silent.close()
+    for writer in held:
+        writer.close()
+
+    async def unreachable() -> dict:
+        r = await fd.client.get("/readyz")
+        assert r.status_code == 503 and r.json()["checks"]["nats"].startswith("unreachable ("), (
+            r.text
+        )
+        return r.json()
+
+    assert (await eventually(unreachable, what="unreachable"))["status"] == "unavailable"
+    services = (await gw.client.get("/api/health")).json()["services"]
+    assert services["frontdesk"] == "not ready (503)"

@@ -35,6 +35,12 @@ class BusUnavailable(RuntimeError):
     """NATS is not connected right now."""
 
 
+# What ``Bus.state`` reports: not connected yet since the start, and no attempt has failed
+# ("starting"); connected with streams set up ("ok"); a connection attempt failed or the
+# connection was lost ("unreachable").
+STARTING, OK, UNREACHABLE = "starting", "ok", "unreachable"
+
+
 class Bus:
     def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
@@ -45,6 +51,8 @@ class Bus:
         self._on_ready: list[Callable[[], Awaitable[None]]] = []
         self._closing = False
         self._setup_task: asyncio.Task[None] | None = None
+        self._been_ready = False
+        self._last_error: str | None = None
 
     @property
     def namespace(self) -> str:
@@ -59,6 +67,20 @@ class Bus:
     @property
     def connected(self) -> bool:
         return self.nc is not None and self.nc.is_connected and self._ready.is_set()
+
+    @property
+    def state(self) -> str:
+        """``starting``, ``ok`` or ``unreachable`` (see the constants above)."""
+        if self.connected:
+            return OK
+        if not self._been_ready and self._last_error is None:
+            return STARTING
+        return UNREACHABLE
+
+    @property
+    def last_error(self) -> str | None:
+        """Why the bus is unreachable, when it is."""
+        return self._last_error
 
     def on_ready(self, callback: Callable[[], Awaitable[None]]) -> None:
         """Run ``callback`` after every (re)connection, once streams exist."""
@@ -81,7 +103,7 @@ class Bus:
                 self.nc = await nats.connect(
                     servers=self.settings.nats_servers(),
                     name=self.settings.service_name,
-                    connect_timeout=2,
+                    connect_timeout=self.settings.nats_connect_timeout_seconds,
                     allow_reconnect=True,
                     max_reconnect_attempts=-1,
                     reconnect_time_wait=0.5,
@@ -95,6 +117,7 @@ class Bus:
                 await self._after_connect()
                 return
             except Exception as exc:  # noqa: BLE001
+                self._last_error = type(exc).__name__
                 log.warning("nats_connect_failed", error=str(exc), retry_in=delay)
                 if self.nc is not None:
                     with contextlib.suppress(Exception):
@@ -110,6 +133,8 @@ class Bus:
                 await self.ensure_streams()
                 for cb in self._on_ready:
                     await cb()
+                self._been_ready = True
+                self._last_error = None
                 self._ready.set()
                 log.info("nats_ready", servers=self.settings.nats_servers())
                 return
@@ -121,6 +146,7 @@ class Bus:
     async def _disconnected(self) -> None:
         if not self._closing:
             log.warning("nats_disconnected")
+            self._last_error = "disconnected"
             self._ready.clear()
 
     async def _reconnected(self) -> None:
@@ -130,6 +156,8 @@ class Bus:
     async def _error(self, exc: Exception) -> None:
         if not self._closing:
             log.debug("nats_error", error=str(exc))
+            if not self.connected:  # a failed (re)connection attempt: nats-py retries it
+                self._last_error = type(exc).__name__
 
     async def ensure_streams(self) -> None:
         """Create or update every department's stream (idempotent)."""
@@ -140,7 +168,7 @@ class Bus:
                 subjects=stream_subjects(dept, self.namespace),
                 storage=StorageType.FILE,
                 duplicate_window=self.settings.duplicate_window_seconds,
-                num_replicas=1,
+                num_replicas=self.settings.nats_replicas,
             )
             try:
                 await js.stream_info(cfg.name)

@@ -9,6 +9,7 @@ import sysconfig
 import time
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -27,9 +28,15 @@ def binary() -> str:
 
 
 def argv(
-    store: Path, ports_dir: Path, port: int | None = None, name: str | None = None
+    store: Path,
+    ports_dir: Path,
+    port: int | None = None,
+    name: str | None = None,
+    cluster: Cluster | None = None,
 ) -> list[str]:
-    """JetStream on 127.0.0.1, the client port given (or a free one), a free monitoring port."""
+    """JetStream on 127.0.0.1, the client port given (or a free one), a free monitoring port;
+    with ``cluster``, a node of a JetStream cluster on loopback (``name`` is then needed: it is
+    the node's JetStream server name)."""
     args = [
         binary(),
         "-js",
@@ -44,7 +51,28 @@ def argv(
         "-sd",
         str(store),
     ]
+    if cluster is not None:
+        if not name:
+            raise NatsServerError("a cluster node needs a server name")
+        args += [
+            "--cluster",
+            f"nats://127.0.0.1:{cluster.port}",
+            "--cluster_name",
+            cluster.name,
+            "--routes",
+            ",".join(f"nats://127.0.0.1:{p}" for p in cluster.routes),
+        ]
     return [*args, "-n", name] if name else args
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A node's place in a cluster: the cluster's name, the node's route port, every node's
+    route port (its own included: the server skips it)."""
+
+    name: str
+    port: int
+    routes: tuple[int, ...]
 
 
 def clear_ports(ports_dir: Path) -> None:

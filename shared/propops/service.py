@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from propops.auth import require_service_rights
-from propops.bus import Bus
+from propops.bus import STARTING, UNREACHABLE, Bus, BusUnavailable
 from propops.context import BackgroundJob, ServiceContext
 from propops.db import Database
 from propops.errors import install_problem_handlers
@@ -153,24 +153,42 @@ def health_router() -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Ready: database and NATS reachable")
+    @router.get(
+        "/readyz",
+        summary="Ready: database and NATS reachable",
+        description="200 when the database answers and the bus is connected. 503 otherwise, "
+        "with ``status`` ``starting`` while the bus has not yet made its first connection "
+        "(and no attempt has failed), ``unavailable`` when something is unreachable.",
+    )
     async def readyz(request: Request) -> JSONResponse:
-        ctx: ServiceContext = request.app.state.ctx
+        ctx = request.app.state.ctx
         checks: dict[str, str] = {}
         try:
             await asyncio.wait_for(ctx.db.ping(), 2.0)
             checks["database"] = "ok"
         except Exception as exc:  # noqa: BLE001
             checks["database"] = f"error: {type(exc).__name__}"
-        try:
-            await ctx.bus.ping()
-            checks["nats"] = "ok"
-        except Exception as exc:  # noqa: BLE001
-            checks["nats"] = f"error: {type(exc).__name__}"
-        ok = all(v == "ok" for v in checks.values())
-        return JSONResponse(
-            {"status": "ok" if ok else "unavailable", "checks": checks},
-            status_code=200 if ok else 503,
-        )
+        checks["nats"] = await bus_health(ctx.bus)
+        if all(v == "ok" for v in checks.values()):
+            status, code = "ok", 200
+        elif all(v in ("ok", STARTING) for v in checks.values()):
+            status, code = STARTING, 503
+        else:
+            status, code = "unavailable", 503
+        return JSONResponse({"status": status, "checks": checks}, status_code=code)
 
     return router
+
+
+async def bus_health(bus: Bus, within: float = 2.0) -> str:
+    """``ok``, ``starting`` (no connection made yet) or ``unreachable (<why>)``."""
+    state = bus.state
+    if state == STARTING:
+        return STARTING
+    if state == UNREACHABLE:
+        return f"unreachable ({bus.last_error or BusUnavailable.__name__})"
+    try:
+        await asyncio.wait_for(bus.ping(), within)
+        return "ok"
+    except Exception as exc:  # noqa: BLE001
+        return f"unreachable ({type(exc).__name__})"

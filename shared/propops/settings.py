@@ -35,6 +35,10 @@ class ServiceSettings(BaseSettings):
     jwt_ttl_seconds: int = 8 * 3600
 
     # bus
+    # Replicas of each department's stream: 1 on a single server, 3 on a 3-node JetStream
+    # cluster (PROPOPS_NATS_URL then lists the nodes).
+    nats_replicas: int = Field(default=1, ge=1, le=5)
+    nats_connect_timeout_seconds: float = Field(default=2.0, gt=0)
     max_deliver: int = Field(default=5, ge=1, description="deliveries before dead-lettering")
     retry_backoff_seconds: float = Field(default=0.5, gt=0)
     retry_backoff_max_seconds: float = Field(default=30.0, gt=0)

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from gateway.proxy.forward import forward
+from gateway.supervisor import read_status
 from propops.auth import Forbidden, Unauthorized, can, decode_token
+from propops.bus import STARTING
 from propops.errors import NotFound
+from propops.service import bus_health
 from propops.settings import DEPARTMENTS
 
 router = APIRouter(tags=["gateway"])
@@ -79,19 +84,25 @@ async def health(request: Request) -> JSONResponse:
     async def check(name: str, url: str) -> tuple[str, str]:
         try:
             r = await ctx.http.get(f"{url}/readyz", timeout=ctx.settings.health_timeout)
-            return name, "ok" if r.status_code == 200 else f"not ready ({r.status_code})"
         except Exception as exc:  # noqa: BLE001
             return name, f"unreachable ({type(exc).__name__})"
+        if r.status_code == 200:
+            return name, "ok"
+        with contextlib.suppress(ValueError, AttributeError):
+            if r.json().get("status") == STARTING:
+                return name, STARTING
+        return name, f"not ready ({r.status_code})"
 
     async def nats() -> tuple[str, str]:
-        try:
-            await asyncio.wait_for(ctx.bus.ping(), ctx.settings.health_timeout)
-            return "nats", "ok"
-        except Exception as exc:  # noqa: BLE001
-            return "nats", f"unreachable ({type(exc).__name__})"
+        return "nats", await bus_health(ctx.bus, ctx.settings.health_timeout)
 
     results = await asyncio.gather(*(check(n, u) for n, u in ctx.urls.items()), nats())
     services = dict(results)
+    # what propops up's supervisor says of the processes it is restarting
+    status_file = Path(ctx.settings.supervisor_status) if ctx.settings.supervisor_status else None
+    for name, said in read_status(status_file).items():
+        if services.get(name, "ok") != "ok":
+            services[name] = said
     ok = all(v == "ok" for v in services.values())
     return JSONResponse(
         {"status": "ok" if ok else "degraded", "services": services}, status_code=200 if ok else 503

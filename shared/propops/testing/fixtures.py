@@ -162,7 +162,9 @@ async def start_service(
     nats_url: str, namespace: str, make_db_url: Callable[[str], Awaitable[str]], tmp_path: Path
 ) -> AsyncIterator[Callable[..., Awaitable[RunningApp]]]:
     """``await start_service(create_app, "fees", **settings)``: a running service with an
-    admin-token client; call again with the same name to restart it on its database."""
+    admin-token client, returned once its ``/readyz`` answers 200 (database reachable, bus
+    connected: no test races the bus's first connection); ``ready=False`` returns as soon as
+    it serves. Call again with the same name to restart it on its database."""
     running: list[RunningApp] = []
     db_urls: dict[str, str] = {}
 
@@ -171,6 +173,7 @@ async def start_service(
         name: str,
         settings_cls: type[ServiceSettings] = ServiceSettings,
         port: int | None = None,
+        ready: bool = True,
         **overrides: Any,
     ) -> RunningApp:
         if name not in db_urls:
@@ -187,6 +190,8 @@ async def start_service(
         app = create_app(settings)
         handle = await serve(app, settings, token_for(settings, "admin"), port=port)
         running.append(handle)
+        if ready:
+            await wait_until_ready(handle)
         return handle
 
     yield start
@@ -196,6 +201,17 @@ async def start_service(
         if not handle.task.done():
             with contextlib.suppress(Exception):
                 await handle.stop()
+
+
+async def wait_until_ready(handle: RunningApp, within: float = 30.0) -> None:
+    """Wait for ``/readyz`` to answer 200."""
+
+    async def ready() -> bool:
+        r = await handle.client.get("/readyz")
+        assert r.status_code == 200, r.text
+        return True
+
+    await eventually(ready, within=within, what=f"{handle.settings.service_name} ready")
 
 
 async def eventually(

@@ -48,14 +48,35 @@ class EmbeddedNats:
     def url(self) -> str:
         return f"nats://127.0.0.1:{self.port}"
 
+    name: str | None = None
+    cluster: natsserver.Cluster | None = None
+
     def start(self) -> EmbeddedNats:
+        self.launch()
+        self.wait()
+        return self
+
+    def launch(self) -> None:
+        """Start the process (``wait`` then waits until it is healthy)."""
         ports_dir = self.store / "ports"
         natsserver.clear_ports(ports_dir)
-        argv = natsserver.argv(self.store / "js", ports_dir, self.port or None)
+        argv = natsserver.argv(
+            self.store / "js", ports_dir, self.port or None, self.name, self.cluster
+        )
         self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def wait(self, within: float = 30) -> None:
         proc = self.proc
-        self.port = natsserver.wait_ready(ports_dir, proc.pid, lambda: proc.poll() is None, 15)
-        return self
+        assert proc is not None
+        ports_dir = self.store / "ports"
+        self.port = natsserver.wait_ready(ports_dir, proc.pid, lambda: proc.poll() is None, within)
+
+    def kill(self) -> None:
+        """Kill the server at once (SIGKILL: no lame duck, no clean shutdown)."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
 
     def stop(self) -> None:
         if self.proc is not None:
@@ -71,6 +92,49 @@ class EmbeddedNats:
         self.stop()
         time.sleep(down_for)
         self.start()
+
+
+@dataclass
+class NatsCluster:
+    """A JetStream cluster of ``size`` nats-server children on loopback, with fixed client and
+    route ports so that a node killed and started again comes back where it was."""
+
+    store: Path
+    size: int = 3
+    name: str = field(default_factory=lambda: unique("propops-"))
+    nodes: list[EmbeddedNats] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        """The comma-separated URL list a client is given."""
+        return ",".join(node.url for node in self.nodes)
+
+    def start(self) -> NatsCluster:
+        routes = tuple(_free_port() for _ in range(self.size))
+        for i in range(self.size):
+            self.nodes.append(
+                EmbeddedNats(
+                    store=self.store / f"n{i}",
+                    port=_free_port(),
+                    name=f"{self.name}-n{i}",
+                    cluster=natsserver.Cluster(self.name, routes[i], routes),
+                )
+            )
+        for node in self.nodes:
+            node.launch()
+        for node in self.nodes:  # a node is healthy once the cluster has a JetStream leader
+            node.wait()
+        return self
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            node.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 @contextlib.contextmanager
