@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propops.auth import require_role
 from propops.context import ServiceContext, get_session
+from propops.lists import ListQuery
 from propops.messaging import dead_letters
 from propops.messaging.models import DeadLetter
-from propops.pagination import Page, PageParams, page_params, paginate
+from propops.pagination import Page, paginate
 
 
 class DeadLetterOut(BaseModel):
@@ -42,12 +43,11 @@ def ops_router() -> APIRouter:
 
     @router.get("/dead-letters", response_model=Page[DeadLetterOut])
     async def list_dead_letters(
-        status: str | None = Query(None, pattern="^(dead|replayed)$"),
-        page: PageParams = Depends(page_params),
+        query: ListQuery = Depends(dead_letters.LIST.dependency),
         session: AsyncSession = Depends(get_session),
     ) -> Page[DeadLetterOut]:
         return await paginate(
-            session, dead_letters.list_query(status), page, DeadLetterOut.model_validate
+            session, dead_letters.list_query(query), query.page, DeadLetterOut.model_validate
         )
 
     @router.post("/dead-letters/{dead_letter_id}/replay", response_model=DeadLetterOut)

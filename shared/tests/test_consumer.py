@@ -146,7 +146,11 @@ async def test_poison_event_is_dead_lettered_after_max_deliver_then_replayed(
 
     async def dead() -> list[DeadLetter]:
         async with db.sessions() as s:
-            return list((await s.scalars(dead_letters.list_query("dead"))).all())
+            return list(
+                (
+                    await s.scalars(dead_letters.list_query(dead_letters.LIST.query(status="dead")))
+                ).all()
+            )
 
     letters = await eventually(dead, what="dead letter")
     assert len(letters) == 1

@@ -317,9 +317,13 @@ async def test_get_is_scoped_to_the_department_and_property(db: Database) -> Non
             await rules.get(s, DEPT, task.id, other)
         stmt = rules.list_query(DEPT, other)
         assert (await s.scalars(stmt)).all() == []
-        mine = (await s.scalars(rules.list_query(DEPT, ALL, property_id="p-9"))).all()
+        mine = (
+            await s.scalars(rules.list_query(DEPT, ALL, rules.LIST.query(property_id="p-9")))
+        ).all()
         assert [t.id for t in mine] == [task.id]
-        assert (await s.scalars(rules.list_query(DEPT, ALL, status="completed"))).all() == []
+        assert (
+            await s.scalars(rules.list_query(DEPT, ALL, rules.LIST.query(status="completed")))
+        ).all() == []
 
 
 # --- the front desk's events -------------------------------------------------------------

@@ -12,7 +12,8 @@ from propops.auth import Principal, Unauthorized, current_principal, issue_token
 from propops.concurrency import IfMatch, expected_version, set_etag
 from propops.context import get_session
 from propops.idempotency import idempotent_create
-from propops.pagination import Page, PageParams, page_params, paginate
+from propops.lists import ListQuery
+from propops.pagination import Page, paginate
 
 router = APIRouter(prefix="/api", tags=["users"])
 admin_only = Depends(require_role("admin"))
@@ -61,11 +62,10 @@ async def create_user(
 
 @router.get("/users", response_model=Page[UserOut], dependencies=[admin_only])
 async def list_users(
-    active: bool | None = None,
-    page: PageParams = Depends(page_params),
+    query: ListQuery = Depends(service.LIST.dependency),
     session: AsyncSession = Depends(get_session),
 ) -> Page[UserOut]:
-    return await paginate(session, service.list_users(active), page, UserOut.model_validate)
+    return await paginate(session, service.list_users(query), query.page, UserOut.model_validate)
 
 
 @router.get("/users/{user_id}", response_model=UserOut, dependencies=[admin_only])

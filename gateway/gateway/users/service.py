@@ -12,6 +12,7 @@ from gateway.users.models import User
 from gateway.users.schemas import UserIn, UserPatch
 from propops.errors import Conflict, NotFound
 from propops.lifecycle import check_version
+from propops.lists import Filter, ListQuery, ListSpec
 
 _hasher = PasswordHash.recommended()  # argon2id
 # Verified against when the user does not exist, so both paths cost one argon2 check.
@@ -56,11 +57,19 @@ async def get_user(session: AsyncSession, user_id: str) -> User:
     return user
 
 
-def list_users(active: bool | None = None) -> Select[tuple[User]]:
-    stmt = select(User).order_by(User.username)
-    if active is not None:
-        stmt = stmt.where(User.active == active)
-    return stmt
+LIST = ListSpec(
+    filters=(
+        Filter("active", type=bool, column=User.active),
+        Filter("username", column=User.username, max_length=80),
+    ),
+    sort={"username": User.username, "created_at": User.created_at},
+    default_sort="username",
+    id_column=User.id,
+)
+
+
+def list_users(query: ListQuery | None = None) -> Select[tuple[User]]:
+    return LIST.apply(select(User), query or LIST.query())
 
 
 async def update_user(

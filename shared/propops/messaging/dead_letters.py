@@ -9,16 +9,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propops.db import Database, utcnow
 from propops.errors import Conflict, NotFound, WrongState
+from propops.lists import Filter, ListQuery, ListSpec
 from propops.messaging.consumer import EventConsumer, PoisonMessage, parse_event, process_event
 from propops.messaging.models import DeadLetter
 from propops.telemetry import consume_span
 
+LIST = ListSpec(
+    filters=(
+        Filter("status", column=DeadLetter.status, values=("dead", "replayed")),
+        Filter("consumer", column=DeadLetter.consumer, max_length=100),
+        Filter("type", column=DeadLetter.type),
+    ),
+    sort={"created_at": DeadLetter.created_at, "deliveries": DeadLetter.deliveries},
+    default_sort="-created_at",
+    id_column=DeadLetter.id,
+)
 
-def list_query(status: str | None = None) -> Select[tuple[DeadLetter]]:
-    stmt = select(DeadLetter).order_by(DeadLetter.created_at.desc())
-    if status:
-        stmt = stmt.where(DeadLetter.status == status)
-    return stmt
+
+def list_query(query: ListQuery | None = None) -> Select[tuple[DeadLetter]]:
+    return LIST.apply(select(DeadLetter), query or LIST.query())
 
 
 async def get(session: AsyncSession, dead_letter_id: str) -> DeadLetter:

@@ -14,7 +14,7 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,9 +23,10 @@ from propops.concurrency import IfMatch, etag, expected_version
 from propops.context import get_session
 from propops.idempotency import idempotent_create
 from propops.lifecycle import guard
-from propops.pagination import Page, PageParams, page_params, paginate
+from propops.lists import ListQuery
+from propops.pagination import Page, paginate
 from propops.tasks import service
-from propops.tasks.models import STATUSES, Task
+from propops.tasks.models import Task
 from propops.tasks.schemas import (
     AssignIn,
     CompleteIn,
@@ -35,8 +36,6 @@ from propops.tasks.schemas import (
     TaskOut,
     VersionIn,
 )
-
-STATUS_PATTERN = f"^({'|'.join(STATUSES)})$"
 
 Action = Callable[[Task], Awaitable[Task]]
 
@@ -89,23 +88,12 @@ def task_router(department: str, path: str) -> APIRouter:
 
     @router.get("", response_model=Page[TaskOut], summary=f"List {noun}s")
     async def list_tasks(
-        complaint_id: str | None = None,
-        status: str | None = Query(None, pattern=STATUS_PATTERN),
-        assignee: str | None = None,
-        property_id: str | None = None,
-        page: PageParams = Depends(page_params),
+        query: ListQuery = Depends(service.LIST.dependency),
         principal: Principal = Depends(current_principal),
         session: AsyncSession = Depends(get_session),
     ) -> Page[TaskOut]:
-        stmt = service.list_query(
-            department,
-            principal,
-            complaint_id=complaint_id,
-            status=status,
-            assignee=assignee,
-            property_id=property_id,
-        )
-        return await paginate(session, stmt, page, TaskOut.model_validate)
+        stmt = service.list_query(department, principal, query)
+        return await paginate(session, stmt, query.page, TaskOut.model_validate)
 
     @router.get("/{task_id}", response_model=TaskDetail, summary=f"A {noun} and its history")
     async def get_task(

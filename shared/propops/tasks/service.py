@@ -52,6 +52,7 @@ from propops.events.catalog import TASK_DEPARTMENTS, task_event_type
 from propops.events.payloads import ComplaintChanged, SiteVisited, TaskChanged
 from propops.lifecycle import Event, Lifecycle
 from propops.lifecycle import check_version as check_version_of
+from propops.lists import Filter, ListQuery, ListSpec
 from propops.messaging.outbox import emit
 from propops.tasks.models import (
     ASSIGNED,
@@ -59,6 +60,7 @@ from propops.tasks.models import (
     COMPLETED,
     IN_PROGRESS,
     OPEN,
+    STATUSES,
     SiteVisit,
     Task,
     TaskHistory,
@@ -264,29 +266,30 @@ async def history(session: AsyncSession, task_id: str) -> list[TaskHistory]:
     return list(rows.all())
 
 
+LIST = ListSpec(
+    filters=(
+        Filter("complaint_id", column=Task.complaint_id, max_length=36),
+        Filter("status", column=Task.status, values=STATUSES),
+        Filter("assignee", column=Task.assignee, max_length=100),
+        Filter("property_id", column=Task.property_id, max_length=36),
+    ),
+    sort={
+        "created_at": Task.created_at,
+        "updated_at": Task.updated_at,
+        "due_at": Task.due_at,
+        "status": Task.status,
+        "priority": Task.priority,
+    },
+    default_sort="-created_at",
+    id_column=Task.id,
+)
+
+
 def list_query(
-    department: str,
-    principal: Principal,
-    *,
-    complaint_id: str | None = None,
-    status: str | None = None,
-    assignee: str | None = None,
-    property_id: str | None = None,
+    department: str, principal: Principal, query: ListQuery | None = None
 ) -> Select[tuple[Task]]:
-    stmt = (
-        select(Task).where(Task.department == department).order_by(Task.created_at.desc(), Task.id)
-    )
-    stmt = scope_to_properties(stmt, Task.property_id, principal)
-    filters = {
-        Task.complaint_id: complaint_id,
-        Task.status: status,
-        Task.assignee: assignee,
-        Task.property_id: property_id,
-    }
-    for column, value in filters.items():
-        if value:
-            stmt = stmt.where(column == value)
-    return stmt
+    stmt = select(Task).where(Task.department == department)
+    return LIST.apply(scope_to_properties(stmt, Task.property_id, principal), query or LIST.query())
 
 
 async def live_task(session: AsyncSession, department: str, complaint_id: str) -> Task | None:

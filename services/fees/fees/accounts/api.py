@@ -7,21 +7,20 @@ from fees.accounts import service
 from fees.accounts.schemas import AccountOut
 from propops.auth import Principal, current_principal
 from propops.context import get_session
-from propops.pagination import Page, PageParams, page_params, paginate
+from propops.lists import ListQuery
+from propops.pagination import Page, paginate
 
 router = APIRouter(tags=["accounts"])
 
 
 @router.get("/accounts", response_model=Page[AccountOut])
 async def list_accounts(
-    unit_id: str | None = None,
-    property_id: str | None = None,
-    page: PageParams = Depends(page_params),
+    query: ListQuery = Depends(service.LIST.dependency),
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> Page[AccountOut]:
-    stmt = service.list_accounts(principal, unit_id=unit_id, property_id=property_id)
-    return await paginate(session, stmt, page, AccountOut.model_validate)
+    stmt = service.list_accounts(principal, query)
+    return await paginate(session, stmt, query.page, AccountOut.model_validate)
 
 
 @router.get("/accounts/{account_id}", response_model=AccountOut)

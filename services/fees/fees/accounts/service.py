@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, select, update
+from sqlalchemy import ColumnElement, Select, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fees.accounts.models import Account
+from fees.charges.models import Charge, overdue_on
 from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.db import utcnow
 from propops.errors import Invalid, NotFound
 from propops.events.payloads import AccountOpened, UnitRegistered
+from propops.lists import Filter, ListQuery, ListSpec
 from propops.messaging.outbox import emit
 
 
@@ -46,16 +48,40 @@ async def get_account(session: AsyncSession, account_id: str, principal: Princip
     )
 
 
-def list_accounts(
-    principal: Principal, *, unit_id: str | None = None, property_id: str | None = None
-) -> Select[tuple[Account]]:
-    stmt = select(Account).order_by(Account.property_code, Account.building, Account.unit_number)
-    stmt = scope_to_properties(stmt, Account.property_id, principal)
-    if unit_id:
-        stmt = stmt.where(Account.unit_id == unit_id)
-    if property_id:
-        stmt = stmt.where(Account.property_id == property_id)
-    return stmt
+ARREARS, CURRENT = "arrears", "current"
+
+
+def _status(value: str) -> ColumnElement[bool]:
+    """The payment status rule of ``fees.status`` (arrears: some charge unpaid after its due
+    date, today UTC; current: none), as a condition on accounts."""
+    overdue = exists().where(Charge.account_id == Account.id, overdue_on(utcnow().date()))
+    return overdue if value == ARREARS else ~overdue
+
+
+LIST = ListSpec(
+    filters=(
+        Filter("unit_id", column=Account.unit_id, max_length=36),
+        Filter("property_id", column=Account.property_id, max_length=36),
+        Filter(
+            "status",
+            where=_status,
+            values=(ARREARS, CURRENT),
+            description="arrears: something unpaid after its due date; current: nothing",
+        ),
+    ),
+    sort={
+        "address": (Account.property_code, Account.building, Account.unit_number),
+        "balance": Account.balance,
+        "opened_at": Account.opened_at,
+    },
+    default_sort="address",
+    id_column=Account.id,
+)
+
+
+def list_accounts(principal: Principal, query: ListQuery | None = None) -> Select[tuple[Account]]:
+    stmt = scope_to_properties(select(Account), Account.property_id, principal)
+    return LIST.apply(stmt, query or LIST.query())
 
 
 async def _lock(session: AsyncSession, where: ColumnElement[bool]) -> Account | None:

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fees.charges import service
-from fees.charges.models import Charge, ChargeKind
-from fees.charges.schemas import ChargeIn, ChargeOut, ChargeStatusFilter
+from fees.charges.models import Charge
+from fees.charges.schemas import ChargeIn, ChargeOut
 from fees.status.service import today_utc
 from propops.auth import Principal, current_principal
 from propops.context import get_session
 from propops.idempotency import idempotent_create
-from propops.pagination import Page, PageParams, page_params, paginate
+from propops.lists import ListQuery
+from propops.pagination import Page, paginate
 
 router = APIRouter(tags=["charges"])
 
@@ -35,23 +36,16 @@ async def post_charge(
 
 @router.get("/charges", response_model=Page[ChargeOut])
 async def list_charges(
-    unit_id: str | None = None,
-    property_id: str | None = None,
-    status: ChargeStatusFilter | None = Query(None),
-    kind: ChargeKind | None = Query(None),
-    page: PageParams = Depends(page_params),
+    query: ListQuery = Depends(service.LIST.dependency),
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> Page[ChargeOut]:
     today = today_utc()
-    stmt = service.list_charges(
-        principal, today=today, unit_id=unit_id, property_id=property_id, status=status, kind=kind
-    )
 
     def item(charge: Charge) -> ChargeOut:
         return ChargeOut.of(charge, today)
 
-    return await paginate(session, stmt, page, item)
+    return await paginate(session, service.list_charges(principal, query), query.page, item)
 
 
 @router.get("/charges/{charge_id}", response_model=ChargeOut)

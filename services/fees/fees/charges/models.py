@@ -6,7 +6,16 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    and_,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fees.db import Base
@@ -62,3 +71,8 @@ class Charge(IdMixin, TimestampMixin, Base):
     def is_overdue(self, today: date) -> bool:
         """Unpaid (in part or whole) after its due date; due today is not overdue yet."""
         return self.status != ChargeStatus.paid and self.due_date < today
+
+
+def overdue_on(today: date) -> ColumnElement[bool]:
+    """``Charge.is_overdue`` as a condition of a query."""
+    return and_(Charge.status != ChargeStatus.paid.value, Charge.due_date < today)

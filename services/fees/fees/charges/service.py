@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fees.accounts.service import lock_account_of_unit
-from fees.charges.models import Charge, ChargeKind, ChargeStatus
+from fees.charges.models import Charge, ChargeKind, ChargeStatus, overdue_on
 from fees.charges.schemas import ChargeIn, ChargeStatusFilter
 from fees.payments.service import settle
-from fees.status.service import refresh_status
+from fees.status.service import refresh_status, today_utc
 from propops.auth import Principal, check_property, get_visible, scope_to_properties
+from propops.lists import Filter, ListQuery, ListSpec, boolean
 from propops.money import ZERO, money
 
 
@@ -55,28 +56,51 @@ async def get_charge(session: AsyncSession, charge_id: str, principal: Principal
     )
 
 
-def list_charges(
-    principal: Principal,
-    *,
-    today: date,
-    unit_id: str | None = None,
-    property_id: str | None = None,
-    status: ChargeStatusFilter | None = None,
-    kind: ChargeKind | None = None,
-) -> Select[tuple[Charge]]:
-    """Charges, oldest due first (the order payments settle them in)."""
-    stmt = select(Charge).order_by(Charge.due_date, Charge.created_at, Charge.id)
-    stmt = scope_to_properties(stmt, Charge.property_id, principal)
-    if unit_id:
-        stmt = stmt.where(Charge.unit_id == unit_id)
-    if property_id:
-        stmt = stmt.where(Charge.property_id == property_id)
-    if kind is not None:
-        stmt = stmt.where(Charge.kind == kind.value)
-    if status in (ChargeStatusFilter.unpaid, ChargeStatusFilter.overdue):
-        stmt = stmt.where(Charge.status != ChargeStatus.paid.value)
-        if status is ChargeStatusFilter.overdue:
-            stmt = stmt.where(Charge.due_date < today)
-    elif status is not None:
-        stmt = stmt.where(Charge.status == status.value)
-    return stmt
+def _status(value: str) -> ColumnElement[bool]:
+    if value == ChargeStatusFilter.unpaid:
+        return Charge.status != ChargeStatus.paid.value
+    if value == ChargeStatusFilter.overdue:
+        return overdue_on(today_utc())
+    return Charge.status == value
+
+
+LIST = ListSpec(
+    filters=(
+        Filter("unit_id", column=Charge.unit_id, max_length=36),
+        Filter("property_id", column=Charge.property_id, max_length=36),
+        Filter(
+            "status",
+            where=_status,
+            values=tuple(ChargeStatusFilter),
+            description="a status; unpaid: open or partially paid; overdue: unpaid and due "
+            "before today",
+        ),
+        Filter("kind", column=Charge.kind, values=tuple(ChargeKind)),
+        Filter(
+            "overdue",
+            type=bool,
+            where=boolean(lambda: overdue_on(today_utc())),
+            description="only charges unpaid and due before today (false: the others)",
+        ),
+        Filter(
+            "period",
+            column=Charge.period,
+            pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+            description="the month billed, YYYY-MM",
+        ),
+    ),
+    sort={
+        "due_date": (Charge.due_date, Charge.created_at),
+        "created_at": Charge.created_at,
+        "period": Charge.period,
+        "amount": Charge.amount,
+    },
+    # oldest due first: the order payments settle them in
+    default_sort="due_date",
+    id_column=Charge.id,
+)
+
+
+def list_charges(principal: Principal, query: ListQuery | None = None) -> Select[tuple[Charge]]:
+    stmt = scope_to_properties(select(Charge), Charge.property_id, principal)
+    return LIST.apply(stmt, query or LIST.query())

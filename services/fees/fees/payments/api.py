@@ -9,7 +9,8 @@ from fees.payments.schemas import PaymentIn, PaymentOut
 from propops.auth import Principal, current_principal
 from propops.context import get_session
 from propops.idempotency import idempotent_create
-from propops.pagination import Page, PageParams, page_params, paginate
+from propops.lists import ListQuery
+from propops.pagination import Page, paginate
 
 router = APIRouter(tags=["payments"])
 
@@ -33,14 +34,12 @@ async def record_payment(
 
 @router.get("/payments", response_model=Page[PaymentOut])
 async def list_payments(
-    unit_id: str | None = None,
-    property_id: str | None = None,
-    page: PageParams = Depends(page_params),
+    query: ListQuery = Depends(service.LIST.dependency),
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> Page[PaymentOut]:
-    stmt = service.list_payments(principal, unit_id=unit_id, property_id=property_id)
-    return await paginate(session, stmt, page, PaymentOut.model_validate)
+    stmt = service.list_payments(principal, query)
+    return await paginate(session, stmt, query.page, PaymentOut.model_validate)
 
 
 @router.get("/payments/{payment_id}", response_model=PaymentOut)

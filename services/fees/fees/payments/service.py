@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fees.accounts.models import Account
 from fees.accounts.service import lock_account_of_unit
 from fees.charges.models import Charge, ChargeStatus
-from fees.payments.models import Payment, PaymentAllocation
+from fees.payments.models import Payment, PaymentAllocation, PaymentMethod
 from fees.payments.schemas import PaymentIn
 from fees.status.service import refresh_status
 from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.db import utcnow
 from propops.errors import Invalid
+from propops.lists import Filter, ListQuery, ListSpec
 from propops.money import money
 
 # a client's clock a little ahead of ours is not "in the future"
@@ -110,17 +111,22 @@ async def get_payment(session: AsyncSession, payment_id: str, principal: Princip
     )
 
 
-def list_payments(
-    principal: Principal,
-    *,
-    unit_id: str | None = None,
-    property_id: str | None = None,
-) -> Select[tuple[Payment]]:
-    """Payments, newest first."""
-    stmt = select(Payment).order_by(Payment.paid_at.desc(), Payment.created_at.desc())
-    stmt = scope_to_properties(stmt, Payment.property_id, principal)
-    if unit_id:
-        stmt = stmt.where(Payment.unit_id == unit_id)
-    if property_id:
-        stmt = stmt.where(Payment.property_id == property_id)
-    return stmt
+LIST = ListSpec(
+    filters=(
+        Filter("unit_id", column=Payment.unit_id, max_length=36),
+        Filter("property_id", column=Payment.property_id, max_length=36),
+        Filter("method", column=Payment.method, values=tuple(PaymentMethod)),
+    ),
+    sort={
+        "paid_at": (Payment.paid_at, Payment.created_at),
+        "amount": Payment.amount,
+        "created_at": Payment.created_at,
+    },
+    default_sort="-paid_at",  # newest first
+    id_column=Payment.id,
+)
+
+
+def list_payments(principal: Principal, query: ListQuery | None = None) -> Select[tuple[Payment]]:
+    stmt = scope_to_properties(select(Payment), Payment.property_id, principal)
+    return LIST.apply(stmt, query or LIST.query())

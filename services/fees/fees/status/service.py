@@ -17,16 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fees.accounts.models import Account
-from fees.accounts.service import lock_account
+from fees.accounts.service import ARREARS, CURRENT, lock_account
 from fees.charges.models import Charge, ChargeStatus
 from fees.payments.models import Payment
 from propops.db import utcnow
 from propops.events.payloads import AccountStatusChanged
 from propops.messaging.outbox import emit
 from propops.money import ZERO, money
-
-CURRENT = "current"
-ARREARS = "arrears"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +14,8 @@ from propops.auth import Principal, current_principal
 from propops.context import get_session
 from propops.db import utcnow
 from propops.lifecycle import guard
-from propops.pagination import Page, PageParams, page_params, paginate
+from propops.lists import ListQuery
+from propops.pagination import Page, paginate
 
 router = APIRouter(tags=["callbacks"])
 
@@ -53,17 +54,12 @@ class CallbackRecordIn(BaseModel):
 
 @router.get("/callbacks", response_model=Page[CallbackOut])
 async def list_callbacks(
-    status: str | None = Query(None, pattern="^(due|done)$"),
-    complaint_id: str | None = None,
-    property_id: str | None = None,
-    page: PageParams = Depends(page_params),
+    query: ListQuery = Depends(callbacks.LIST.dependency),
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> Page[CallbackOut]:
-    stmt = callbacks.list_query(
-        principal, status=status, complaint_id=complaint_id, property_id=property_id
-    )
-    return await paginate(session, stmt, page, CallbackOut.of)
+    stmt = callbacks.list_query(principal, query)
+    return await paginate(session, stmt, query.page, CallbackOut.of)
 
 
 @router.post("/callbacks/{callback_id}/record", response_model=CallbackOut)

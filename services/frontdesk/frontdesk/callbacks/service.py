@@ -4,7 +4,7 @@ the complaint's rules (``callbacks.rounds``)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.callbacks.models import Callback
@@ -16,6 +16,7 @@ from frontdesk.settings import FrontdeskSettings
 from propops.auth import Principal, get_visible, scope_to_properties
 from propops.db import utcnow
 from propops.errors import Conflict, Invalid
+from propops.lists import Filter, ListQuery, ListSpec, boolean
 
 
 async def get(session: AsyncSession, callback_id: str, principal: Principal) -> Callback:
@@ -89,21 +90,29 @@ async def record(
     return callback
 
 
-def list_query(
-    principal: Principal,
-    *,
-    status: str | None = None,
-    complaint_id: str | None = None,
-    property_id: str | None = None,
-) -> Select[tuple[Callback]]:
-    stmt = scope_to_properties(
-        select(Callback).order_by(Callback.due_at, Callback.id), Callback.property_id, principal
-    )
-    for column, value in (
-        (Callback.status, status),
-        (Callback.complaint_id, complaint_id),
-        (Callback.property_id, property_id),
-    ):
-        if value:
-            stmt = stmt.where(column == value)
-    return stmt
+def overdue() -> ColumnElement[bool]:
+    """Due and past its time."""
+    return and_(Callback.status == "due", Callback.due_at < utcnow())
+
+
+LIST = ListSpec(
+    filters=(
+        Filter("status", column=Callback.status, values=("due", "done")),
+        Filter("complaint_id", column=Callback.complaint_id, max_length=36),
+        Filter("property_id", column=Callback.property_id, max_length=36),
+        Filter(
+            "overdue",
+            type=bool,
+            where=boolean(overdue),
+            description="only callbacks still due past their time (false: the others)",
+        ),
+    ),
+    sort={"due_at": Callback.due_at, "created_at": Callback.created_at},
+    default_sort="due_at",
+    id_column=Callback.id,
+)
+
+
+def list_query(principal: Principal, query: ListQuery | None = None) -> Select[tuple[Callback]]:
+    stmt = scope_to_properties(select(Callback), Callback.property_id, principal)
+    return LIST.apply(stmt, query or LIST.query())

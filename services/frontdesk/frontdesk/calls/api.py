@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,7 +11,8 @@ from frontdesk.complaints.schemas import ComplaintDetail
 from propops.auth import Principal, current_principal
 from propops.context import get_session
 from propops.idempotency import idempotent_create
-from propops.pagination import Page, PageParams, page_params, paginate
+from propops.lists import ListQuery
+from propops.pagination import Page, paginate
 
 router = APIRouter(tags=["calls"])
 
@@ -31,14 +32,11 @@ async def log_call(
 
 @router.get("/calls", response_model=Page[CallOut])
 async def list_calls(
-    status: str | None = Query(None, pattern="^(open|closed)$"),
-    property_id: str | None = None,
-    page: PageParams = Depends(page_params),
+    query: ListQuery = Depends(service.LIST.dependency),
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> Page[CallOut]:
-    stmt = service.list_calls(principal, status=status, property_id=property_id)
-    return await paginate(session, stmt, page, CallOut.masked)
+    return await paginate(session, service.list_calls(principal, query), query.page, CallOut.masked)
 
 
 @router.get("/calls/{call_id}", response_model=CallOut)

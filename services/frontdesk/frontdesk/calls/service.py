@@ -17,6 +17,7 @@ from frontdesk.settings import FrontdeskSettings
 from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.db import utcnow
 from propops.errors import Conflict, Invalid
+from propops.lists import Filter, ListQuery, ListSpec
 
 
 async def log_call(session: AsyncSession, data: CallIn, actor: str, principal: Principal) -> Call:
@@ -78,13 +79,19 @@ async def to_complaint(
     return complaint
 
 
-def list_calls(
-    principal: Principal, *, status: str | None, property_id: str | None
-) -> Select[tuple[Call]]:
-    stmt = select(Call).order_by(Call.created_at.desc(), Call.id)
-    stmt = scope_to_properties(stmt, Call.property_id, principal)
-    if status:
-        stmt = stmt.where(Call.status == status)
-    if property_id:
-        stmt = stmt.where(Call.property_id == property_id)
-    return stmt
+LIST = ListSpec(
+    filters=(
+        Filter("status", column=Call.status, values=("open", "closed")),
+        Filter("property_id", column=Call.property_id, max_length=36),
+        Filter("unit_id", column=Call.unit_id, max_length=36),
+        Filter("party_id", column=Call.party_id, max_length=36),
+    ),
+    sort={"created_at": Call.created_at, "status": Call.status},
+    default_sort="-created_at",
+    id_column=Call.id,
+)
+
+
+def list_calls(principal: Principal, query: ListQuery | None = None) -> Select[tuple[Call]]:
+    stmt = scope_to_properties(select(Call), Call.property_id, principal)
+    return LIST.apply(stmt, query or LIST.query())

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.commitments import service
@@ -10,7 +10,8 @@ from frontdesk.complaints.api import ACTION_DOC, Action, action
 from propops.auth import Principal, current_principal
 from propops.context import get_session
 from propops.lifecycle import guard
-from propops.pagination import Page, PageParams, page_params, paginate
+from propops.lists import ListQuery
+from propops.pagination import Page, paginate
 
 router = APIRouter(tags=["commitments"])
 
@@ -30,17 +31,12 @@ async def add_commitment(data: CommitmentIn, act: Action = Depends(action)) -> C
 
 @router.get("/commitments", response_model=Page[CommitmentOut])
 async def list_commitments(
-    status: str | None = Query(None, pattern="^(open|kept|withdrawn)$"),
-    complaint_id: str | None = None,
-    property_id: str | None = None,
-    page: PageParams = Depends(page_params),
+    query: ListQuery = Depends(service.LIST.dependency),
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> Page[CommitmentOut]:
-    stmt = service.list_query(
-        principal, status=status, complaint_id=complaint_id, property_id=property_id
-    )
-    return await paginate(session, stmt, page, CommitmentOut.model_validate)
+    stmt = service.list_query(principal, query)
+    return await paginate(session, stmt, query.page, CommitmentOut.model_validate)
 
 
 async def _settle(

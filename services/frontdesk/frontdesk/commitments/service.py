@@ -13,6 +13,7 @@ from frontdesk.complaints.models import Complaint
 from propops.auth import Principal, get_visible, scope_to_properties
 from propops.db import utcnow
 from propops.errors import Conflict
+from propops.lists import Filter, ListQuery, ListSpec
 
 OUTCOMES = ("kept", "withdrawn")
 
@@ -77,15 +78,18 @@ async def open_commitments(session: AsyncSession, complaint_id: str) -> list[Com
     return list((await session.scalars(stmt)).all())
 
 
-def list_query(
-    principal: Principal, *, status: str | None, complaint_id: str | None, property_id: str | None
-) -> Select[tuple[Commitment]]:
-    stmt = select(Commitment).order_by(Commitment.due_date, Commitment.id)
-    stmt = scope_to_properties(stmt, Commitment.property_id, principal)
-    if status:
-        stmt = stmt.where(Commitment.status == status)
-    if complaint_id:
-        stmt = stmt.where(Commitment.complaint_id == complaint_id)
-    if property_id:
-        stmt = stmt.where(Commitment.property_id == property_id)
-    return stmt
+LIST = ListSpec(
+    filters=(
+        Filter("status", column=Commitment.status, values=("open", *OUTCOMES)),
+        Filter("complaint_id", column=Commitment.complaint_id, max_length=36),
+        Filter("property_id", column=Commitment.property_id, max_length=36),
+    ),
+    sort={"due_date": Commitment.due_date, "created_at": Commitment.created_at},
+    default_sort="due_date",
+    id_column=Commitment.id,
+)
+
+
+def list_query(principal: Principal, query: ListQuery | None = None) -> Select[tuple[Commitment]]:
+    stmt = scope_to_properties(select(Commitment), Commitment.property_id, principal)
+    return LIST.apply(stmt, query or LIST.query())

@@ -5,7 +5,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,7 +36,8 @@ from propops.context import get_session
 from propops.db import utcnow
 from propops.idempotency import idempotent_create
 from propops.lifecycle import guard
-from propops.pagination import Page, PageParams, page_params, paginate
+from propops.lists import ListQuery
+from propops.pagination import Page, paginate
 
 router = APIRouter(tags=["complaints"])
 
@@ -90,26 +91,11 @@ async def record(
 
 @router.get("/complaints", response_model=Page[ComplaintOut])
 async def list_complaints(
-    property_id: str | None = None,
-    status: str | None = None,
-    nature: str | None = None,
-    department: str | None = None,
-    unit_id: str | None = None,
-    overdue: bool | None = Query(None, description="only complaints past a deadline"),
-    page: PageParams = Depends(page_params),
+    query: ListQuery = Depends(service.LIST.dependency),
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> Page[ComplaintOut]:
-    stmt = service.list_query(
-        principal,
-        property_id=property_id,
-        status=status,
-        nature=nature,
-        department=department,
-        unit_id=unit_id,
-        overdue=overdue,
-    )
-    return await paginate(session, stmt, page, out)
+    return await paginate(session, service.list_query(principal, query), query.page, out)
 
 
 @router.get("/complaints/{complaint_id}", response_model=ComplaintDetail)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.db import Base
 from propops.db import IdMixin, TimestampMixin, UTCDateTime, new_id, utcnow
+from propops.lists import keep_search_text, search_text
 
 OPEN_STATES = (
     "recorded",
@@ -73,9 +74,14 @@ class Complaint(IdMixin, TimestampMixin, Base):
     # how many timeline steps it has: the next step's ``seq``, bumped with the row
     step_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # description and location normalized for q= (propops.lists), kept on every write
+    search_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
     # Every UPDATE checks and bumps the version (propops.lifecycle): two writers never both win.
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+keep_search_text(Complaint, lambda c: search_text(c.description, c.location))
 
 
 class ComplaintStep(Base):

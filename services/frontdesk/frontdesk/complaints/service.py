@@ -10,15 +10,30 @@ Commitments are in ``frontdesk.commitments``, callbacks in ``frontdesk.callbacks
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import get_args
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.callbacks import rounds
 from frontdesk.complaints import deadlines
 from frontdesk.complaints.lifecycle import COMPLAINT, DESK, add_step, changed, get, step
-from frontdesk.complaints.models import FINAL_STATES, Complaint, ComplaintStep, SiteVisit
-from frontdesk.complaints.schemas import ClassifyIn, ComplaintIn, ConfirmIdentityIn, SiteVisitIn
+from frontdesk.complaints.models import (
+    FINAL_STATES,
+    OPEN_STATES,
+    Complaint,
+    ComplaintStep,
+    SiteVisit,
+)
+from frontdesk.complaints.schemas import (
+    ClassifyIn,
+    ComplaintIn,
+    ConfirmIdentityIn,
+    Department,
+    Nature,
+    Priority,
+    SiteVisitIn,
+)
 from frontdesk.parties.models import Party
 from frontdesk.payment_status import service as payment_status
 from frontdesk.register.models import Property, Unit
@@ -28,6 +43,7 @@ from propops.db import new_id, utcnow
 from propops.errors import Conflict, Invalid
 from propops.events.payloads import ComplaintOverdue, ComplaintRerouted, SiteVisited
 from propops.lifecycle import Event
+from propops.lists import Filter, ListQuery, ListSpec, boolean, contains
 from propops.messaging.outbox import emit
 
 __all__ = ["DESK", "add_step", "get"]
@@ -530,32 +546,64 @@ async def publish_overdue(
 # --- queries --------------------------------------------------------------------------------------
 
 
-def list_query(
-    principal: Principal,
-    *,
-    property_id: str | None = None,
-    status: str | None = None,
-    nature: str | None = None,
-    department: str | None = None,
-    unit_id: str | None = None,
-    overdue: bool | None = None,
-    now: datetime | None = None,
-) -> Select[tuple[Complaint]]:
-    stmt = select(Complaint).order_by(Complaint.created_at.desc(), Complaint.id)
-    stmt = scope_to_properties(stmt, Complaint.property_id, principal)
-    for column, value in (
-        (Complaint.property_id, property_id),
-        (Complaint.status, status),
-        (Complaint.nature, nature),
-        (Complaint.department, department),
-        (Complaint.unit_id, unit_id),
-    ):
-        if value:
-            stmt = stmt.where(column == value)
-    if overdue is not None:
-        condition = deadlines.overdue(now or utcnow())
-        stmt = stmt.where(condition if overdue else ~condition)
-    return stmt
+OPEN = "open"  # status=open: every state that is not final
+
+
+def _status(value: str) -> ColumnElement[bool]:
+    if value == OPEN:
+        return Complaint.status.not_in(FINAL_STATES)
+    return Complaint.status == value
+
+
+def _search(word: str) -> ColumnElement[bool]:
+    """A word of q= in the complaint's text, its unit (building, number) or its complainant."""
+    return or_(
+        contains(Complaint.search_text)(word),
+        Complaint.unit_id.in_(select(Unit.id).where(contains(Unit.search_text)(word))),
+        Complaint.party_id.in_(select(Party.id).where(contains(Party.search_text)(word))),
+    )
+
+
+LIST = ListSpec(
+    filters=(
+        Filter("property_id", column=Complaint.property_id, max_length=36),
+        Filter(
+            "status",
+            where=_status,
+            values=(OPEN, *OPEN_STATES, *FINAL_STATES),
+            description="a state, or open: every state but closed and cancelled",
+        ),
+        Filter("nature", column=Complaint.nature, values=get_args(Nature)),
+        Filter("department", column=Complaint.department, values=get_args(Department)),
+        Filter("priority", column=Complaint.priority, values=get_args(Priority)),
+        Filter("unit_id", column=Complaint.unit_id, max_length=36),
+        Filter("party_id", column=Complaint.party_id, max_length=36),
+        Filter(
+            "overdue",
+            type=bool,
+            where=boolean(lambda: deadlines.overdue(utcnow())),
+            description="only complaints past a deadline",
+        ),
+    ),
+    sort={
+        "created_at": Complaint.created_at,
+        "updated_at": Complaint.updated_at,
+        "status": Complaint.status,
+        "priority": Complaint.priority,
+        "response_due": Complaint.response_due,
+        "resolution_due": Complaint.resolution_due,
+    },
+    default_sort="-created_at",
+    id_column=Complaint.id,
+    search=_search,
+    search_description="words in the description, location, unit (building, number) or the "
+    "complainant's name or phone; case- and width-insensitive",
+)
+
+
+def list_query(principal: Principal, query: ListQuery | None = None) -> Select[tuple[Complaint]]:
+    stmt = scope_to_properties(select(Complaint), Complaint.property_id, principal)
+    return LIST.apply(stmt, query or LIST.query())
 
 
 async def timeline(session: AsyncSession, complaint_id: str) -> list[ComplaintStep]:

@@ -36,7 +36,8 @@ from frontdesk.settings import FrontdeskSettings
 from propops.auth import Principal, current_principal, require_role
 from propops.context import get_session
 from propops.errors import DomainError
-from propops.pagination import Page, PageParams, page_params, paginate
+from propops.lists import ListQuery
+from propops.pagination import Page, paginate
 
 log = structlog.get_logger("frontdesk.open311")
 PREFIX = "/open311/v2"
@@ -282,11 +283,10 @@ async def issue_api_key(
 
 @admin_router.get("/open311/api-keys", response_model=Page[ApiKeyOut])
 async def list_api_keys(
-    active: bool | None = Query(None, description="only active (or only revoked) keys"),
-    page: PageParams = Depends(page_params),
+    query: ListQuery = Depends(service.KEYS.dependency),
     session: AsyncSession = Depends(get_session),
 ) -> Page[ApiKeyOut]:
-    return await paginate(session, service.list_keys(active), page, ApiKeyOut.model_validate)
+    return await paginate(session, service.list_keys(query), query.page, ApiKeyOut.model_validate)
 
 
 @admin_router.post("/open311/api-keys/{key_id}/revoke", response_model=ApiKeyOut)

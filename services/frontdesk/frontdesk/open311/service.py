@@ -32,6 +32,7 @@ from frontdesk.register.models import Property, Unit
 from frontdesk.settings import FrontdeskSettings
 from propops.db import utcnow
 from propops.errors import Conflict, NotFound
+from propops.lists import Filter, ListQuery, ListSpec, boolean
 
 KEY_PREFIX = "o311_"
 REPEAT_WINDOW = timedelta(minutes=10)
@@ -61,11 +62,23 @@ async def issue_key(session: AsyncSession, name: str, actor: str) -> tuple[ApiKe
     return row, api_key
 
 
-def list_keys(active: bool | None = None) -> Select[tuple[ApiKey]]:
-    stmt = select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)
-    if active is not None:
-        stmt = stmt.where(ApiKey.revoked_at.is_(None) if active else ApiKey.revoked_at.is_not(None))
-    return stmt
+KEYS = ListSpec(
+    filters=(
+        Filter(
+            "active",
+            type=bool,
+            where=boolean(lambda: ApiKey.revoked_at.is_(None)),
+            description="only active (or only revoked) keys",
+        ),
+    ),
+    sort={"created_at": ApiKey.created_at, "name": ApiKey.name},
+    default_sort="created_at",
+    id_column=ApiKey.id,
+)
+
+
+def list_keys(query: ListQuery | None = None) -> Select[tuple[ApiKey]]:
+    return KEYS.apply(select(ApiKey), query or KEYS.query())
 
 
 async def revoke_key(session: AsyncSession, key_id: str, actor: str) -> ApiKey:

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
-
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,7 +9,8 @@ from frontdesk.parties.schemas import OccupancyIn, OccupancyOut, PartyIn, PartyO
 from propops.auth import Principal, current_principal
 from propops.context import get_session
 from propops.idempotency import idempotent_create
-from propops.pagination import Page, PageParams, page_params, paginate
+from propops.lists import ListQuery
+from propops.pagination import Page, paginate
 
 router = APIRouter(tags=["parties"])
 
@@ -28,12 +27,10 @@ async def create_party(
 
 @router.get("/parties", response_model=Page[PartyOut])
 async def list_parties(
-    name: str | None = None,
-    kind: str | None = Query(None),
-    page: PageParams = Depends(page_params),
+    query: ListQuery = Depends(service.PARTIES.dependency),
     session: AsyncSession = Depends(get_session),
 ) -> Page[PartyOut]:
-    return await paginate(session, service.list_parties(name, kind), page, PartyOut.masked)
+    return await paginate(session, service.list_parties(query), query.page, PartyOut.masked)
 
 
 @router.get(
@@ -61,14 +58,8 @@ async def add_occupancy(
 
 @router.get("/occupancies", response_model=Page[OccupancyOut])
 async def list_occupancies(
-    unit_id: str | None = None,
-    party_id: str | None = None,
-    role: str | None = None,
-    current_on: date | None = Query(None, description="held on this day"),
-    page: PageParams = Depends(page_params),
+    query: ListQuery = Depends(service.OCCUPANCIES.dependency),
     session: AsyncSession = Depends(get_session),
 ) -> Page[OccupancyOut]:
-    stmt = service.list_occupancies(
-        unit_id=unit_id, party_id=party_id, role=role, current_on=current_on
-    )
-    return await paginate(session, stmt, page, OccupancyOut.model_validate)
+    stmt = service.list_occupancies(query)
+    return await paginate(session, stmt, query.page, OccupancyOut.model_validate)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.db import Base
 from propops.db import IdMixin, TimestampMixin
+from propops.lists import digits, keep_search_text, search_text
 
 
 class Party(IdMixin, TimestampMixin, Base):
@@ -18,6 +19,17 @@ class Party(IdMixin, TimestampMixin, Base):
     kind: Mapped[str] = mapped_column(String(20), nullable=False)  # person | company
     phone: Mapped[str] = mapped_column(String(40), nullable=False)
     id_number: Mapped[str | None] = mapped_column(String(60))
+    # for phone= and q= (propops.lists): the phone's digits, the name normalized; kept on write
+    phone_digits: Mapped[str] = mapped_column(String(40), index=True, nullable=False, default="")
+    search_text: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+
+
+def _party_search(party: Party) -> str:
+    party.phone_digits = digits(party.phone)
+    return search_text(party.name, phones=[party.phone])
+
+
+keep_search_text(Party, _party_search)
 
 
 class Occupancy(IdMixin, TimestampMixin, Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.parties.models import Occupancy, Party
@@ -13,6 +13,7 @@ from frontdesk.register.models import Unit
 from propops.auth import Principal, check_property
 from propops.db import utcnow
 from propops.errors import Invalid, NotFound
+from propops.lists import Filter, ListQuery, ListSpec, contains, digits, normalize
 from propops.masking import mask_phone
 
 
@@ -30,13 +31,40 @@ async def get_party(session: AsyncSession, party_id: str, *, field: str = "party
     return party
 
 
-def list_parties(name: str | None = None, kind: str | None = None) -> Select[tuple[Party]]:
-    stmt = select(Party).order_by(Party.name, Party.id)
-    if name:
-        stmt = stmt.where(Party.name.ilike(f"%{name}%"))
-    if kind:
-        stmt = stmt.where(Party.kind == kind)
-    return stmt
+def _phone(value: str) -> ColumnElement[bool]:
+    number = digits(value)
+    if not number:
+        raise Invalid("phone must contain digits", field="phone")
+    return contains(Party.phone_digits)(number)
+
+
+def _name(value: str) -> ColumnElement[bool]:
+    return and_(*(contains(Party.search_text)(w) for w in normalize(value).split(" ")))
+
+
+PARTIES = ListSpec(
+    filters=(
+        Filter("name", where=_name, description="words of the name, case- and width-insensitive"),
+        Filter("kind", column=Party.kind, values=("person", "company")),
+        Filter(
+            "phone",
+            where=_phone,
+            max_length=40,
+            description="digits of the phone number (spaces, dashes and + ignored)",
+        ),
+    ),
+    sort={"name": Party.name, "created_at": Party.created_at},
+    default_sort="name",
+    id_column=Party.id,
+    search=contains(Party.search_text),
+    search_description="words of the name, or a phone number (its digits); case- and "
+    "width-insensitive",
+    phone_search=contains(Party.phone_digits),
+)
+
+
+def list_parties(query: ListQuery | None = None) -> Select[tuple[Party]]:
+    return PARTIES.apply(select(Party), query or PARTIES.query())
 
 
 async def add_occupancy(
@@ -54,29 +82,40 @@ async def add_occupancy(
     return occupancy
 
 
-def current(stmt: Select, on: date) -> Select:  # type: ignore[type-arg]
-    return stmt.where(
+def held_on(on: date) -> ColumnElement[bool]:
+    return and_(
         Occupancy.start_date <= on, or_(Occupancy.end_date.is_(None), Occupancy.end_date >= on)
     )
 
 
-def list_occupancies(
-    *,
-    unit_id: str | None = None,
-    party_id: str | None = None,
-    role: str | None = None,
-    current_on: date | None = None,
-) -> Select:  # type: ignore[type-arg]
-    stmt = select(Occupancy).order_by(Occupancy.start_date, Occupancy.id)
-    if unit_id:
-        stmt = stmt.where(Occupancy.unit_id == unit_id)
-    if party_id:
-        stmt = stmt.where(Occupancy.party_id == party_id)
-    if role:
-        stmt = stmt.where(Occupancy.role == role)
-    if current_on is not None:
-        stmt = current(stmt, current_on)
-    return stmt
+def current(stmt: Select, on: date) -> Select:  # type: ignore[type-arg]
+    return stmt.where(held_on(on))
+
+
+OCCUPANCIES = ListSpec(
+    filters=(
+        Filter("unit_id", column=Occupancy.unit_id, max_length=36),
+        Filter("party_id", column=Occupancy.party_id, max_length=36),
+        Filter("role", column=Occupancy.role, values=("owner", "tenant", "resident")),
+        Filter(
+            "current_on",
+            type=date,
+            where=held_on,
+            description="held on this day",
+        ),
+    ),
+    sort={
+        "start_date": Occupancy.start_date,
+        "end_date": Occupancy.end_date,
+        "created_at": Occupancy.created_at,
+    },
+    default_sort="start_date",
+    id_column=Occupancy.id,
+)
+
+
+def list_occupancies(query: ListQuery | None = None) -> Select[tuple[Occupancy]]:
+    return OCCUPANCIES.apply(select(Occupancy), query or OCCUPANCIES.query())
 
 
 async def occupants_now(

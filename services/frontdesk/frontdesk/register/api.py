@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,7 +11,8 @@ from frontdesk.register.schemas import PropertyIn, PropertyOut, UnitDetail, Unit
 from propops.auth import Principal, current_principal
 from propops.context import get_session
 from propops.idempotency import idempotent_create
-from propops.pagination import Page, PageParams, page_params, paginate
+from propops.lists import ListQuery
+from propops.pagination import Page, paginate
 
 router = APIRouter(tags=["register"])
 
@@ -28,14 +29,12 @@ async def create_property(
 
 @router.get("/properties", response_model=Page[PropertyOut])
 async def list_properties(
-    code: str | None = None,
-    page: PageParams = Depends(page_params),
+    query: ListQuery = Depends(service.PROPERTIES.dependency),
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> Page[PropertyOut]:
-    return await paginate(
-        session, service.list_properties(principal, code), page, PropertyOut.model_validate
-    )
+    stmt = service.list_properties(principal, query)
+    return await paginate(session, stmt, query.page, PropertyOut.model_validate)
 
 
 @router.get("/properties/{property_id}", response_model=PropertyOut)
@@ -63,15 +62,12 @@ async def register_unit(
 
 @router.get("/units", response_model=Page[UnitOut])
 async def list_units(
-    property_id: str | None = None,
-    building: str | None = None,
-    floor: int | None = Query(None),
-    page: PageParams = Depends(page_params),
+    query: ListQuery = Depends(service.UNITS.dependency),
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> Page[UnitOut]:
-    stmt = service.list_units(principal, property_id=property_id, building=building, floor=floor)
-    return await paginate(session, stmt, page, UnitOut.model_validate)
+    stmt = service.list_units(principal, query)
+    return await paginate(session, stmt, query.page, UnitOut.model_validate)
 
 
 @router.get("/units/{unit_id}", response_model=UnitDetail)

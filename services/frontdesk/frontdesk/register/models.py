@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.db import Base
 from propops.db import IdMixin, TimestampMixin
+from propops.lists import keep_search_text, search_text
 
 
 class Property(IdMixin, TimestampMixin, Base):
@@ -31,3 +32,8 @@ class Unit(IdMixin, TimestampMixin, Base):
     number: Mapped[str] = mapped_column(String(40), nullable=False)
     floor: Mapped[int | None] = mapped_column(Integer)
     area_m2: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    # building and number normalized for q= (propops.lists), kept on every write
+    search_text: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+
+
+keep_search_text(Unit, lambda u: search_text(u.building, u.number))

@@ -10,6 +10,7 @@ from frontdesk.register.schemas import PropertyIn, UnitIn
 from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.errors import Conflict, Invalid
 from propops.events.payloads import UnitRegistered
+from propops.lists import Filter, ListQuery, ListSpec, contains
 from propops.messaging.outbox import emit
 
 
@@ -28,12 +29,19 @@ async def get_property(session: AsyncSession, property_id: str, principal: Princ
     )
 
 
-def list_properties(principal: Principal, code: str | None = None) -> Select[tuple[Property]]:
-    stmt = select(Property).order_by(Property.code)
-    stmt = scope_to_properties(stmt, Property.id, principal)
-    if code:
-        stmt = stmt.where(Property.code == code)
-    return stmt
+PROPERTIES = ListSpec(
+    filters=(Filter("code", column=Property.code, max_length=40),),
+    sort={"code": Property.code, "name": Property.name, "created_at": Property.created_at},
+    default_sort="code",
+    id_column=Property.id,
+)
+
+
+def list_properties(
+    principal: Principal, query: ListQuery | None = None
+) -> Select[tuple[Property]]:
+    stmt = scope_to_properties(select(Property), Property.id, principal)
+    return PROPERTIES.apply(stmt, query or PROPERTIES.query())
 
 
 async def register_unit(session: AsyncSession, data: UnitIn, principal: Principal) -> Unit:
@@ -71,19 +79,26 @@ async def get_unit(session: AsyncSession, unit_id: str, principal: Principal) ->
     return await get_visible(session, Unit, unit_id, principal, noun="unit", field="unit_id")
 
 
-def list_units(
-    principal: Principal,
-    *,
-    property_id: str | None = None,
-    building: str | None = None,
-    floor: int | None = None,
-) -> Select[tuple[Unit]]:
-    stmt = select(Unit).order_by(Unit.property_id, Unit.building, Unit.number)
-    stmt = scope_to_properties(stmt, Unit.property_id, principal)
-    if property_id:
-        stmt = stmt.where(Unit.property_id == property_id)
-    if building:
-        stmt = stmt.where(Unit.building == building)
-    if floor is not None:
-        stmt = stmt.where(Unit.floor == floor)
-    return stmt
+UNITS = ListSpec(
+    filters=(
+        Filter("property_id", column=Unit.property_id, max_length=36),
+        Filter("building", column=Unit.building, max_length=60),
+        Filter("number", column=Unit.number, max_length=40, description="the unit number"),
+        Filter("floor", type=int, column=Unit.floor, ge=-1000, le=1000),
+    ),
+    sort={
+        "address": (Unit.building, Unit.number),
+        "number": Unit.number,
+        "floor": Unit.floor,
+        "created_at": Unit.created_at,
+    },
+    default_sort="address",
+    id_column=Unit.id,
+    search=contains(Unit.search_text),
+    search_description="words in the building and number, case- and width-insensitive",
+)
+
+
+def list_units(principal: Principal, query: ListQuery | None = None) -> Select[tuple[Unit]]:
+    stmt = scope_to_properties(select(Unit), Unit.property_id, principal)
+    return UNITS.apply(stmt, query or UNITS.query())
