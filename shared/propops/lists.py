@@ -126,7 +126,7 @@ class Filter:
             self.name,
             inspect.Parameter.KEYWORD_ONLY,
             default=Query(None, description=self.description, **extra),
-            annotation=self.type | None,
+            annotation=self.type,  # optional by its default (None): no anyOf-null in the schema
         )
 
 
@@ -182,7 +182,7 @@ class ListSpec:
                     max_length=100,
                     json_schema_extra={"enum": list(sort_values)},
                 ),
-                annotation=str | None,
+                annotation=str,
             ),
         ]
         if self.search:
@@ -196,7 +196,7 @@ class ListSpec:
                         or "text search, case- and width-insensitive; every word must match",
                         max_length=Q_MAX_LENGTH,
                     ),
-                    annotation=str | None,
+                    annotation=str,
                 )
             )
         params.append(
