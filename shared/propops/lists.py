@@ -221,7 +221,7 @@ class ListSpec:
             values: dict[str, Any] = {}
             for name, flt in filters.items():
                 value = kwargs.get(name)
-                if value is None:
+                if value is None or value == "":  # an empty form field filters nothing
                     continue
                 if flt.values is not None and value not in flt.values:
                     raise _not_one_of(name, value, flt.values)
