@@ -69,7 +69,11 @@ def upgrade() -> None:
         "phone",
     )
     units = sa.table(
-        "units", sa.column("id"), sa.column("building"), sa.column("number"), sa.column("search_text")
+        "units",
+        sa.column("id"),
+        sa.column("building"),
+        sa.column("number"),
+        sa.column("search_text"),
     )
     _backfill(units, lambda b, n: {"search_text": search_text(b, n)}, "building", "number")
 
