@@ -72,6 +72,16 @@ def search_text(*parts: str | None, phones: Iterable[str | None] = ()) -> str:
     return " ".join(w for w in words if w)
 
 
+def keep_search_text(model: type, compute: Callable[[Any], str]) -> None:
+    """Keep ``model.search_text`` equal to ``compute(row)`` on every ORM insert and update."""
+
+    def refresh(_mapper: Any, _connection: Any, target: Any) -> None:
+        target.search_text = compute(target)
+
+    event.listen(model, "before_insert", refresh)
+    event.listen(model, "before_update", refresh)
+
+
 def _like(column: ColumnElement[str], word: str) -> ColumnElement[bool]:
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return column.like(f"%{escaped}%", escape="\\")
@@ -302,13 +312,3 @@ __all__ = [
     "normalize",
     "search_text",
 ]
-
-
-def keep_search_text(model: type, compute: Callable[[Any], str]) -> None:
-    """Keep ``model.search_text`` equal to ``compute(row)`` on every ORM insert and update."""
-
-    def refresh(_mapper: Any, _connection: Any, target: Any) -> None:
-        target.search_text = compute(target)
-
-    event.listen(model, "before_insert", refresh)
-    event.listen(model, "before_update", refresh)
