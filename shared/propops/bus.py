@@ -187,7 +187,11 @@ class Bus:
             ack_wait=self.settings.ack_wait_seconds,
             # Dead-lettering is ours (num_delivered check); the server limit is only a backstop.
             max_deliver=self.settings.max_deliver + 5,
-            filter_subjects=subjects,
+            # one subject as ``filter_subject``, which every JetStream server honours;
+            # ``filter_subjects`` (several) needs NATS 2.10 (older servers ignore it, and the
+            # consumer then acks what it does not subscribe to)
+            filter_subject=subjects[0] if len(subjects) == 1 else None,
+            filter_subjects=subjects if len(subjects) > 1 else None,
             max_ack_pending=1000,
         )
         await js.add_consumer(stream, cfg)

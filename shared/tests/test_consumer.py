@@ -12,8 +12,8 @@ from propops.bus import Bus
 from propops.db import Database
 from propops.errors import Conflict
 from propops.events import CloudEvent, new_event
-from propops.events.catalog import subject_for
-from propops.events.payloads import UnitRegistered
+from propops.events.catalog import stream_for, subject_for
+from propops.events.payloads import AccountOpened, UnitRegistered
 from propops.messaging import dead_letters
 from propops.messaging.consumer import EventConsumer, backoff_delay, process_event
 from propops.messaging.models import DeadLetter, InboxRow
@@ -199,3 +199,25 @@ async def test_restarted_consumer_resumes_where_it_stopped(db, bus, settings, ru
     await running()
     await eventually(lambda: _has(db, after[-1].id), what="second batch handled")
     assert await effects(db) == [e.id for e in before + after]
+
+
+async def test_an_event_the_service_does_not_subscribe_to_is_acked_not_dead_lettered(
+    db, bus, settings, running
+) -> None:
+    # A NATS server older than 2.10 ignores a filter of several subjects and delivers the whole
+    # stream: such a message (a real one, fetched without a filter) is acked and left alone.
+    consumer = await running()
+    other = new_event(
+        AccountOpened(account_id="a-1", unit_id="u-1", property_id="p1"), subject="a-1"
+    )
+    await publish(bus, settings, other)
+    stream = stream_for("fees", settings.nats_namespace)
+    assert bus.js is not None
+    sub = await bus.js.pull_subscribe(bus.subject(other.type), durable=None, stream=stream)
+    [msg] = await sub.fetch(1, timeout=5)
+    await consumer.handle_message(msg, stream)
+    assert await count(db, DeadLetter) == 0
+    assert await effects(db) == []
+    info = await sub.consumer_info()
+    assert info.num_ack_pending == 0  # acked
+    await sub.unsubscribe()

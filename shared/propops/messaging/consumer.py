@@ -188,9 +188,12 @@ class EventConsumer:
             await msg.term()
             return
         handler = self.handlers.get(event.type)
-        if handler is None:  # filtered subjects make this unusual; never lose it silently
-            await self._dead_letter(msg, stream, event, "no handler for this type", deliveries)
-            await msg.term()
+        if handler is None:
+            # A catalog event this service does not subscribe to: the consumer's subject filter
+            # normally keeps it away, but a NATS server older than 2.10 ignores a filter of
+            # several subjects and sends the whole stream. Nothing here wants it: ack it.
+            log.debug("event_not_subscribed", event_id=event.id, type=event.type)
+            await msg.ack()
             return
         with consume_span(msg.subject, event.type, event.id, headers, self.name) as span:
             try:
