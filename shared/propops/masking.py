@@ -22,3 +22,21 @@ def mask_phone(value: str | None) -> str | None:
     if value is None:
         return None
     return mask_middle(value, keep_start=0, keep_end=4)
+
+
+# Who dials residents back, and so sees phones in full where lists mask them: the front desk
+# (callbacks, unanswered calls) and admins. Managers and other departments see them masked.
+DIALLING_ROLES = frozenset({"frontdesk", "admin"})
+
+
+def phone_for(phone: str | None, roles: frozenset[str] | set[str]) -> str | None:
+    """The phone in full for a caller who must dial it, else masked."""
+    return phone if DIALLING_ROLES & set(roles) else mask_phone(phone)
+
+
+def summary_of(text: str | None, limit: int = 200) -> str | None:
+    """The first non-empty line of a description, cut to ``limit`` characters."""
+    for line in (text or "").splitlines():
+        if line.strip():
+            return line.strip()[:limit]
+    return None

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Self
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from propops.timezones import DEFAULT_TIME_ZONE, validate_time_zone
 
 DEPARTMENTS: tuple[str, ...] = (
     "frontdesk",
@@ -51,8 +53,18 @@ class ServiceSettings(BaseSettings):
     # see propops.runtime
     gc_gen0_threshold: int = Field(default=50_000, ge=0)
 
+    # the time zone of a property registered without one (an IANA name): "today" there
+    default_time_zone: str = Field(
+        default=DEFAULT_TIME_ZONE, description="IANA time zone of properties by default"
+    )
+
     log_level: str = "INFO"
     log_json: bool = True
+
+    @field_validator("default_time_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        return validate_time_zone(value)
 
     @classmethod
     def of(cls, settings: ServiceSettings | None) -> Self:

@@ -17,6 +17,7 @@ from fees.app import create_app
 from fees.settings import FeesSettings
 from propops.events.payloads import UnitRegistered
 from propops.testing.fixtures import RunningApp, token_for
+from propops.timezones import DEFAULT_TIME_ZONE, today_in
 
 
 @pytest.fixture
@@ -40,7 +41,8 @@ async def open_unit(fees: RunningApp, property_id: str = "p-1") -> str:
 
 
 def days(n: int) -> str:
-    return (datetime.now(UTC).date() + timedelta(days=n)).isoformat()
+    """n days from today where the test units are (the default time zone)."""
+    return (today_in(DEFAULT_TIME_ZONE) + timedelta(days=n)).isoformat()
 
 
 def auth(fees: RunningApp, *roles: str, property_ids: list[str] | None = None) -> dict[str, str]:
@@ -375,4 +377,4 @@ async def test_fees_writes_manager_reads_others_are_refused(fees: RunningApp) ->
 
 
 def test_due_dates_are_iso_days() -> None:
-    assert date.fromisoformat(days(0)) == datetime.now(UTC).date()
+    assert date.fromisoformat(days(0)) == today_in(DEFAULT_TIME_ZONE)

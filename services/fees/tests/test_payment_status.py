@@ -26,6 +26,7 @@ from propops.events.payloads import AccountStatusChanged, UnitRegistered
 from propops.jobs import lock_key
 from propops.messaging.models import OutboxRow
 from propops.testing.fixtures import RunningApp, eventually
+from propops.timezones import DEFAULT_TIME_ZONE, today_in
 
 STATUS_CHANGED = "propops.fees.account.status_changed.v1"
 
@@ -36,7 +37,8 @@ async def fees(start_service) -> RunningApp:
 
 
 def today() -> date:
-    return datetime.now(UTC).date()
+    """Today where the test units are (the default time zone: their events carry none)."""
+    return today_in(DEFAULT_TIME_ZONE)
 
 
 def days(n: int) -> date:
@@ -272,9 +274,7 @@ async def test_the_running_service_sweeps_by_itself(start_service) -> None:
         data = ChargeIn(
             unit_id=unit, kind=ChargeKind.management_fee, amount=Decimal("88.80"), due_date=days(-1)
         )
-        await charges.post_charge(
-            session, data, today=days(-1)
-        )
+        await charges.post_charge(session, data, today=days(-1))
         await session.commit()
     assert [brief_event(e) for e in await events(fees, account_id)] == [
         ("current", "88.80", "0.00", None)

@@ -500,11 +500,29 @@ async def test_calls_open_questions_and_complaints(fd, place) -> None:
     assert complaint["channel"] == "phone" and complaint["call_id"] == call["id"]
     assert complaint["description"] == "Asks when the lift will be repaired"
     assert (await fd.client.post(f"/v1/calls/{call['id']}/complaint", json={})).status_code == 409
-    r = await fd.client.post(
-        f"/v1/calls/{call['id']}/follow-up", json={"notes": "Called back: lift fixed on Tuesday"}
-    )
-    assert r.json()["status"] == "closed"
+    # turned into a complaint: no longer an open question
+    assert (await fd.client.get(f"/v1/calls/{call['id']}")).json()["status"] == "complaint"
     assert (await fd.client.get("/v1/calls", params={"status": "open"})).json()["total"] == 0
+    r = await fd.client.post(f"/v1/calls/{call['id']}/follow-up", json={"notes": "again"})
+    assert r.status_code == 409 and "complaint" in r.json()["detail"]
+    r = await fd.client.post(
+        "/v1/calls",
+        json={
+            "property_id": place["property"],
+            "caller_name": "Mr Lee",
+            "phone": "+85291112222",
+            "summary": "When is the water off?",
+            "answered_on_call": False,
+        },
+    )
+    other = r.json()
+    r = await fd.client.post(
+        f"/v1/calls/{other['id']}/follow-up", json={"notes": "Called back: Tuesday 10-12"}
+    )
+    assert r.json()["status"] == "followed_up"
+    assert (await fd.client.get("/v1/calls", params={"status": "open"})).json()["total"] == 0
+    listed = (await fd.client.get("/v1/calls", params={"status": "followed_up"})).json()
+    assert [c["id"] for c in listed["items"]] == [other["id"]]
     full = (await fd.client.get(f"/v1/calls/{call['id']}")).json()
     assert full["phone"] == "+85298765432"
 

@@ -23,6 +23,7 @@ class UnitRegistered(BaseModel):
     number: str
     floor: int | None = None
     area_m2: Decimal | None = None
+    time_zone: str | None = None  # the property's IANA time zone: "today" there (fees' due days)
 
 
 class AccountOpened(BaseModel):
@@ -36,6 +37,25 @@ class AccountOpened(BaseModel):
 # --- front desk: complaints ----------------------------------------------------------------
 
 
+class Place(BaseModel):
+    """Where to go: the property and unit of a complaint as the register has them."""
+
+    property_name: str | None = None
+    property_code: str | None = None
+    time_zone: str | None = None  # the property's IANA time zone
+    building: str | None = None
+    unit_number: str | None = None
+    floor: int | None = None
+    location: str | None = None  # free text, e.g. "lift lobby, 12/F"
+
+
+class Contact(BaseModel):
+    """Who to call: the complainant (the phone in full: the department's staff must dial it)."""
+
+    name: str | None = None
+    phone: str | None = None
+
+
 class ComplaintChanged(BaseModel):
     """frontdesk: a complaint moved through its state machine (one event per transition).
 
@@ -44,6 +64,7 @@ class ComplaintChanged(BaseModel):
     """
 
     complaint_id: str
+    reference: str | None = None  # e.g. C-2026-00042
     property_id: str
     unit_id: str | None = None
     status: str
@@ -58,6 +79,9 @@ class ComplaintChanged(BaseModel):
     assignee: str | None = None  # the department head who resolves a valid complaint
     response_due: datetime | None = None
     resolution_due: datetime | None = None
+    # on ``dispatched``: what the department needs without asking the front desk
+    place: Place | None = None
+    contact: Contact | None = None
     at: datetime
 
 
@@ -103,6 +127,7 @@ class TaskChanged(BaseModel):
     """<dept>: a department task (an engineering work order) changed state."""
 
     task_id: str
+    reference: str | None = None  # e.g. W-2026-00007
     department: str
     property_id: str
     complaint_id: str | None = None

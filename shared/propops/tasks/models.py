@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from propops.db import UTCDateTime, make_base, new_id, utcnow
@@ -27,6 +35,15 @@ STATUSES: tuple[str, ...] = (OPEN, ASSIGNED, IN_PROGRESS, COMPLETED, CANCELLED)
 
 LIVE_COMPLAINT_INDEX = "uq_tasks_live_complaint"
 
+# The reference prefix of each department's tasks: W-2026-00007 is an engineering work order.
+REFERENCE_PREFIXES: dict[str, str] = {
+    "engineering": "W",
+    "cleaning": "CL",
+    "security": "SE",
+    "leasing": "LE",
+    "fees": "FE",
+}
+
 
 class Task(TasksBase):
     """One department's piece of work, usually made from a dispatched complaint."""
@@ -37,10 +54,21 @@ class Task(TasksBase):
     department: Mapped[str] = mapped_column(String(20), nullable=False)
     property_id: Mapped[str] = mapped_column(String(36), index=True, nullable=False)
     complaint_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # what the department quotes: W-2026-00007 (prefix by department: REFERENCE_PREFIXES)
+    reference: Mapped[str | None] = mapped_column(String(20), index=True)
+    complaint_reference: Mapped[str | None] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str | None] = mapped_column(Text)
+    # where to go, copied from the dispatch event (the register as it was then)
+    property_name: Mapped[str | None] = mapped_column(String(200))
+    building: Mapped[str | None] = mapped_column(String(60))
+    unit_number: Mapped[str | None] = mapped_column(String(40))
+    floor: Mapped[int | None] = mapped_column(Integer)
     location: Mapped[str | None] = mapped_column(String(200))
     unit_id: Mapped[str | None] = mapped_column(String(36))
+    # who to call (the complainant), copied from the dispatch event
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
     nature: Mapped[str | None] = mapped_column(String(20))
     kind: Mapped[str | None] = mapped_column(String(20))
     priority: Mapped[str | None] = mapped_column(String(20))
@@ -70,6 +98,7 @@ class Task(TasksBase):
             sqlite_where=text("status <> 'cancelled'"),
             postgresql_where=text("status <> 'cancelled'"),
         ),
+        Index("uq_tasks_reference", "property_id", "reference", unique=True),
     )
 
 

@@ -35,13 +35,21 @@ class TaskOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: str
+    reference: str | None = Field(description="what the department quotes, e.g. W-2026-00007")
     department: str
     property_id: str
     complaint_id: str | None
+    complaint_reference: str | None = Field(description="the complaint's, e.g. C-2026-00042")
     title: str
     description: str | None
+    property_name: str | None
+    building: str | None
+    unit_number: str | None
+    floor: int | None
     location: str | None
     unit_id: str | None
+    contact_name: str | None = Field(description="the complainant: who to call")
+    contact_phone: str | None = Field(description="in full: the department's staff dial it")
     nature: str | None
     kind: str | None
     priority: str | None

@@ -49,22 +49,25 @@ from propops.auth import Principal, check_property, scope_to_properties
 from propops.db import new_id, utcnow
 from propops.errors import Invalid, NotFound
 from propops.events.catalog import TASK_DEPARTMENTS, task_event_type
-from propops.events.payloads import ComplaintChanged, SiteVisited, TaskChanged
+from propops.events.payloads import ComplaintChanged, Contact, Place, SiteVisited, TaskChanged
 from propops.lifecycle import Event, Lifecycle
 from propops.lifecycle import check_version as check_version_of
 from propops.lists import Filter, ListQuery, ListSpec
 from propops.messaging.outbox import emit
+from propops.references import next_reference
 from propops.tasks.models import (
     ASSIGNED,
     CANCELLED,
     COMPLETED,
     IN_PROGRESS,
     OPEN,
+    REFERENCE_PREFIXES,
     STATUSES,
     SiteVisit,
     Task,
     TaskHistory,
 )
+from propops.timezones import DEFAULT_TIME_ZONE, is_valid_time_zone
 
 log = structlog.get_logger("propops.tasks")
 
@@ -132,6 +135,7 @@ def _line_and_event(
     event = Event(
         TaskChanged(
             task_id=task.id,
+            reference=task.reference,
             department=task.department,
             property_id=task.property_id,
             complaint_id=task.complaint_id,
@@ -272,9 +276,16 @@ LIST = ListSpec(
         Filter("status", column=Task.status, values=STATUSES),
         Filter("assignee", column=Task.assignee, max_length=100),
         Filter("property_id", column=Task.property_id, max_length=36),
+        Filter(
+            "reference",
+            where=lambda value: Task.reference == value.strip().upper(),
+            max_length=20,
+            description="exactly this reference, e.g. W-2026-00007 (any case)",
+        ),
     ),
     sort={
         "created_at": Task.created_at,
+        "reference": Task.reference,
         "updated_at": Task.updated_at,
         "due_at": Task.due_at,
         "status": Task.status,
@@ -314,6 +325,10 @@ def _title(complaint: ComplaintChanged) -> str:
     return f"Complaint{where}"[:200]
 
 
+def _clip(text: str | None, limit: int) -> str | None:
+    return None if text is None else text[:limit]
+
+
 async def _is_repeat_dispatch(
     session: AsyncSession, department: str, complaint: ComplaintChanged
 ) -> bool:
@@ -340,14 +355,33 @@ async def create_from_dispatch(
     visit = await session.get(SiteVisit, (department, complaint.complaint_id))
     assignee = visit.department_head if visit else complaint.assignee
     now = utcnow()
+    place = complaint.place or Place(location=complaint.location)
+    contact = complaint.contact or Contact()
     task = Task(
         id=new_id(),
+        reference=await next_reference(
+            session,
+            REFERENCE_PREFIXES[department],
+            complaint.property_id,
+            time_zone=place.time_zone
+            if is_valid_time_zone(place.time_zone or "")
+            else DEFAULT_TIME_ZONE,
+            at=now,
+        ),
         department=department,
         property_id=complaint.property_id,
         complaint_id=complaint.complaint_id,
+        complaint_reference=_clip(complaint.reference, 20),
         title=_title(complaint),
         description=complaint.description,
-        location=complaint.location,
+        # clipped to the columns: an event from elsewhere must not fail the handler forever
+        property_name=_clip(place.property_name, 200),
+        building=_clip(place.building, 60),
+        unit_number=_clip(place.unit_number, 40),
+        floor=place.floor,
+        location=_clip(place.location or complaint.location, 200),
+        contact_name=_clip(contact.name, 200),
+        contact_phone=_clip(contact.phone, 40),
         unit_id=complaint.unit_id,
         nature=complaint.nature,
         kind=complaint.kind,

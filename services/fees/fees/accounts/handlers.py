@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fees.accounts import service
+from fees.status.service import refresh_status
 from propops.events.envelope import CloudEvent
 from propops.events.payloads import UnitRegistered
 from propops.messaging.subscriptions import On
@@ -15,7 +16,9 @@ from propops.messaging.subscriptions import On
 async def on_unit_registered(
     session: AsyncSession, unit: UnitRegistered, event: CloudEvent
 ) -> None:
-    await service.open_account_for_unit(session, unit)
+    account = await service.open_account_for_unit(session, unit)
+    # the first status ("current", nothing due): the front desk shows it, not "unknown"
+    await refresh_status(session, account)
 
 
 SUBSCRIPTIONS: list[On[Any]] = [On(UnitRegistered, on_unit_registered)]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from fees.db import Base
 from propops.db import IdMixin, TimestampMixin, UTCDateTime, utcnow
+from propops.timezones import DEFAULT_TIME_ZONE
 
 
 class Account(IdMixin, TimestampMixin, Base):
@@ -20,6 +21,11 @@ class Account(IdMixin, TimestampMixin, Base):
     property_code: Mapped[str] = mapped_column(String(40), nullable=False)
     building: Mapped[str] = mapped_column(String(60), nullable=False)
     unit_number: Mapped[str] = mapped_column(String(40), nullable=False)
+    # the property's IANA time zone (from unit.registered; else the default_time_zone setting):
+    # what "today" is for the unit's due dates and the overdue sweep
+    time_zone: Mapped[str] = mapped_column(
+        String(64), nullable=False, default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
+    )
     # Everything charged minus everything paid: positive = owed, negative = credit.
     balance: Mapped[Decimal] = mapped_column(
         Numeric(14, 2), nullable=False, default=Decimal("0.00")

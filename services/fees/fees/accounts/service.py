@@ -15,10 +15,15 @@ from propops.errors import Invalid, NotFound
 from propops.events.payloads import AccountOpened, UnitRegistered
 from propops.lists import Filter, ListQuery, ListSpec
 from propops.messaging.outbox import emit
+from propops.timezones import DEFAULT_TIME_ZONE, is_valid_time_zone
 
 
-async def open_account_for_unit(session: AsyncSession, unit: UnitRegistered) -> Account:
-    """Open the unit's account; a unit has at most one (a second call returns the first)."""
+async def open_account_for_unit(
+    session: AsyncSession, unit: UnitRegistered, default_time_zone: str = DEFAULT_TIME_ZONE
+) -> Account:
+    """Open the unit's account; a unit has at most one (a second call returns the first).
+    Its time zone is the property's as the event carries it (events from before the front
+    desk carried it: ``default_time_zone``)."""
     existing = await session.scalar(select(Account).where(Account.unit_id == unit.unit_id))
     if existing is not None:
         return existing
@@ -28,6 +33,7 @@ async def open_account_for_unit(session: AsyncSession, unit: UnitRegistered) -> 
         property_code=unit.property_code,
         building=unit.building,
         unit_number=unit.number,
+        time_zone=unit.time_zone if is_valid_time_zone(unit.time_zone or "") else default_time_zone,
         balance=Decimal("0.00"),
     )
     session.add(account)
@@ -54,7 +60,7 @@ ARREARS, CURRENT = "arrears", "current"
 def _status(value: str) -> ColumnElement[bool]:
     """The payment status rule of ``fees.status`` (arrears: some charge unpaid after its due
     date, today UTC; current: none), as a condition on accounts."""
-    overdue = exists().where(Charge.account_id == Account.id, overdue_on(utcnow().date()))
+    overdue = exists().where(Charge.account_id == Account.id, overdue_on())
     return overdue if value == ARREARS else ~overdue
 
 

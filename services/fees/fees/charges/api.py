@@ -6,8 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fees.charges import service
 from fees.charges.models import Charge
-from fees.charges.schemas import ChargeIn, ChargeOut
-from fees.status.service import today_utc
+from fees.charges.schemas import ChargeIn, ChargeOut, VoidIn
 from propops.auth import Principal, current_principal
 from propops.context import get_session
 from propops.idempotency import idempotent_create
@@ -29,7 +28,7 @@ async def post_charge(
 
     async def create() -> ChargeOut:
         charge = await service.post_charge(session, data, principal=principal)
-        return ChargeOut.of(charge, today_utc())
+        return ChargeOut.of(charge)
 
     return await idempotent_create(request, session, data, create)
 
@@ -40,10 +39,8 @@ async def list_charges(
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> Page[ChargeOut]:
-    today = today_utc()
-
     def item(charge: Charge) -> ChargeOut:
-        return ChargeOut.of(charge, today)
+        return ChargeOut.of(charge)  # overdue as of today where the unit is
 
     return await paginate(session, service.list_charges(principal, query), query.page, item)
 
@@ -54,4 +51,23 @@ async def get_charge(
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> ChargeOut:
-    return ChargeOut.of(await service.get_charge(session, charge_id, principal), today_utc())
+    return ChargeOut.of(await service.get_charge(session, charge_id, principal))
+
+
+@router.post(
+    "/charges/{charge_id}/void",
+    response_model=ChargeOut,
+    responses={409: {"description": "the charge is voided already"}},
+)
+async def void_charge(
+    charge_id: str,
+    data: VoidIn,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> ChargeOut:
+    """Void a charge with a reason: it stays in the history (status ``voided``), leaves the
+    balance and the payment status; what was paid on it becomes credit."""
+    charge = await service.void_charge(session, charge_id, data.reason, principal=principal)
+    out = ChargeOut.of(charge)
+    await session.commit()
+    return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -14,12 +14,16 @@ from sqlalchemy import (
     Index,
     Numeric,
     String,
+    Text,
     and_,
+    or_,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fees.db import Base
-from propops.db import IdMixin, TimestampMixin
+from propops.db import IdMixin, TimestampMixin, UTCDateTime
+from propops.timezones import DEFAULT_TIME_ZONE, zones_by_today
 
 
 class ChargeKind(StrEnum):
@@ -38,6 +42,14 @@ class ChargeStatus(StrEnum):
     open = "open"  # nothing paid yet
     partially_paid = "partially_paid"
     paid = "paid"
+    voided = "voided"  # cancelled with a reason: kept, but owes nothing
+
+
+# Charges nobody owes any more: fully paid, or voided.
+SETTLED = (ChargeStatus.paid.value, ChargeStatus.voided.value)
+# Kinds billed once per unit and period: a second one for the same period is a 409.
+ONCE_PER_PERIOD = (ChargeKind.management_fee.value, ChargeKind.rent.value)
+ONCE_PER_PERIOD_INDEX = "uq_charges_once_per_period"
 
 
 class Charge(IdMixin, TimestampMixin, Base):
@@ -56,12 +68,33 @@ class Charge(IdMixin, TimestampMixin, Base):
     period: Mapped[str | None] = mapped_column(String(7))
     description: Mapped[str | None] = mapped_column(String(500))
     posted_by: Mapped[str | None] = mapped_column(String(100))
+    # the property's time zone (copied from the account): the day it falls overdue there
+    time_zone: Mapped[str] = mapped_column(
+        String(64), nullable=False, default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
+    )
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    voided_by: Mapped[str | None] = mapped_column(String(100))
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         # the open charges of an account, oldest due first: allocation and payment status
         Index("ix_charges_account_status_due", "account_id", "status", "due_date"),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("paid_amount >= 0 AND paid_amount <= amount", name="paid_within_amount"),
+        # one management fee (one rent) per account and period, voided ones aside
+        Index(
+            ONCE_PER_PERIOD_INDEX,
+            "account_id",
+            "kind",
+            "period",
+            unique=True,
+            sqlite_where=text(
+                "kind IN ('management_fee', 'rent') AND status <> 'voided' AND period IS NOT NULL"
+            ),
+            postgresql_where=text(
+                "kind IN ('management_fee', 'rent') AND status <> 'voided' AND period IS NOT NULL"
+            ),
+        ),
     )
 
     @property
@@ -70,9 +103,21 @@ class Charge(IdMixin, TimestampMixin, Base):
 
     def is_overdue(self, today: date) -> bool:
         """Unpaid (in part or whole) after its due date; due today is not overdue yet."""
-        return self.status != ChargeStatus.paid and self.due_date < today
+        return self.status not in SETTLED and self.due_date < today
 
 
-def overdue_on(today: date) -> ColumnElement[bool]:
-    """``Charge.is_overdue`` as a condition of a query."""
-    return and_(Charge.status != ChargeStatus.paid.value, Charge.due_date < today)
+def overdue_on(today: date | None = None) -> ColumnElement[bool]:
+    """``Charge.is_overdue`` as a condition of a query: unpaid and due before ``today`` (tests),
+    by default before today where the unit is (the charge's time zone)."""
+    unpaid = Charge.status.not_in(SETTLED)
+    if today is not None:
+        return and_(unpaid, Charge.due_date < today)
+    return and_(
+        unpaid,
+        or_(
+            *(
+                and_(Charge.time_zone.in_(zones), Charge.due_date < day)
+                for day, zones in zones_by_today().items()
+            )
+        ),
+    )

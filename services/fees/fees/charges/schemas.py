@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from fees.charges.models import Charge, ChargeKind, ChargeStatus
 from propops.money import MoneyIn, MoneyOut
+from propops.timezones import today_in
 
 
 class ChargeIn(BaseModel):
@@ -23,10 +24,15 @@ class ChargeIn(BaseModel):
     description: str | None = Field(default=None, max_length=500)
 
 
+class VoidIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000, description="why it is voided")
+
+
 class ChargeStatusFilter(StrEnum):
     open = ChargeStatus.open.value
     partially_paid = ChargeStatus.partially_paid.value
     paid = ChargeStatus.paid.value
+    voided = ChargeStatus.voided.value
     unpaid = "unpaid"  # open or partially paid
     overdue = "overdue"  # unpaid and due before today
 
@@ -41,15 +47,20 @@ class ChargeOut(BaseModel):
     paid_amount: MoneyOut
     outstanding: MoneyOut
     status: ChargeStatus
-    overdue: bool = Field(description="unpaid and due before today (UTC)")
+    overdue: bool = Field(description="unpaid and due before today (the property's time zone)")
     due_date: date
     period: str | None
     description: str | None
     posted_by: str | None
+    void_reason: str | None = None
+    voided_by: str | None = None
+    voided_at: datetime | None = None
     created_at: datetime
 
     @classmethod
-    def of(cls, charge: Charge, today: date) -> ChargeOut:
+    def of(cls, charge: Charge, today: date | None = None) -> ChargeOut:
+        """The charge as of ``today`` (default: today in its property's time zone)."""
+        today = today or today_in(charge.time_zone)
         return cls(
             id=charge.id,
             account_id=charge.account_id,
@@ -65,5 +76,8 @@ class ChargeOut(BaseModel):
             period=charge.period,
             description=charge.description,
             posted_by=charge.posted_by,
+            void_reason=charge.void_reason,
+            voided_by=charge.voided_by,
+            voided_at=charge.voided_at,
             created_at=charge.created_at,
         )

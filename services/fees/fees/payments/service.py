@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fees.accounts.models import Account
 from fees.accounts.service import lock_account_of_unit
-from fees.charges.models import Charge, ChargeStatus
+from fees.charges.models import SETTLED, Charge, ChargeStatus
 from fees.payments.models import Payment, PaymentAllocation, PaymentMethod
 from fees.payments.schemas import PaymentIn
 from fees.status.service import refresh_status
@@ -42,7 +42,7 @@ async def settle(
     open_charges = (
         await session.scalars(
             select(Charge)
-            .where(Charge.account_id == account.id, Charge.status != ChargeStatus.paid.value)
+            .where(Charge.account_id == account.id, Charge.status.not_in(SETTLED))
             .order_by(Charge.due_date, Charge.created_at, Charge.id)
         )
     ).all()

@@ -1,8 +1,9 @@
 """A unit's payment status (current / arrears), and publishing it when it changes.
 
-The status is computed from the account's unpaid charges and credit, as of a day ("today", UTC,
-injectable so tests need not wait). Every change that moves it (a charge posted, a payment
-recorded) publishes ``propops.fees.account.status_changed.v1`` in the same transaction; so does
+The status is computed from the account's unpaid charges and credit, as of a day ("today" in
+the property's time zone, kept on the account; injectable so tests need not wait). Every
+change that moves it (a charge posted, a payment recorded, a charge voided, the account
+opened) publishes ``propops.fees.account.status_changed.v1`` in the same transaction; so does
 the sweep, for charges that fall overdue with no change at all. The last published status is
 kept on the account, so each change is published once.
 """
@@ -18,12 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fees.accounts.models import Account
 from fees.accounts.service import ARREARS, CURRENT, lock_account
-from fees.charges.models import Charge, ChargeStatus
+from fees.charges.models import SETTLED, Charge
 from fees.payments.models import Payment
 from propops.db import utcnow
 from propops.events.payloads import AccountStatusChanged
 from propops.messaging.outbox import emit
 from propops.money import ZERO, money
+from propops.timezones import today_in
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,15 @@ class PaymentStatus:
         return (self.status, self.balance_due, self.overdue_amount, self.oldest_overdue_date)
 
 
-def today_utc() -> date:
-    return utcnow().date()
+def today_of(charge_or_account: Charge | Account, now: datetime | None = None) -> date:
+    """ "Today" where the unit is (its property's time zone)."""
+    return today_in(charge_or_account.time_zone, now)
+
+
+async def todays_by_zone(session: AsyncSession, now: datetime | None = None) -> dict[str, date]:
+    """ "Today" in each time zone the accounts are in (a handful): for overdue filters."""
+    zones = (await session.scalars(select(Account.time_zone).distinct())).all()
+    return {zone: today_in(zone, now) for zone in zones}
 
 
 async def compute_status(
@@ -54,13 +63,14 @@ async def compute_status(
     today: date | None = None,
     now: datetime | None = None,
 ) -> PaymentStatus:
-    """The account's payment status as of ``today`` (UTC; default: the current day)."""
+    """The account's payment status as of ``today`` (default: the current day in the
+    account's time zone)."""
     now = now or utcnow()
-    today = today or now.date()
+    today = today or today_in(account.time_zone, now)
     unpaid = (
         await session.scalars(
             select(Charge)
-            .where(Charge.account_id == account.id, Charge.status != ChargeStatus.paid)
+            .where(Charge.account_id == account.id, Charge.status.not_in(SETTLED))
             .order_by(Charge.due_date)
         )
     ).all()
@@ -111,7 +121,7 @@ async def refresh_status(
     published."""
     status = await compute_status(session, account, today=today, now=now)
     account.status_review_on = status.review_on
-    if status.published_as() == _published(account):
+    if account.published_at is not None and status.published_as() == _published(account):
         return status, False
     account.published_status = status.status
     account.published_balance_due = status.balance_due
@@ -143,12 +153,16 @@ async def sweep_statuses(
 ) -> tuple[int, int]:
     """Re-check up to ``limit`` accounts on which a charge may have fallen overdue since their
     status was last computed, publishing those that changed. The caller commits. Returns
-    (accounts checked, statuses published)."""
-    today = today or today_utc()
+    (accounts checked, statuses published).
+
+    ``today`` (tests) is the day everywhere; by default each account's day is today in its
+    property's time zone: the candidates are those whose review day has come in the zone
+    furthest ahead, and each is then checked against its own day."""
+    latest = today or max((await todays_by_zone(session)).values(), default=today_in("UTC"))
     due = (
         await session.scalars(
             select(Account.id)
-            .where(Account.status_review_on <= today)
+            .where(Account.status_review_on <= latest)
             .order_by(Account.status_review_on, Account.id)
             .limit(limit)
         )
@@ -159,8 +173,9 @@ async def sweep_statuses(
         # re-read under the lock: a payment may have settled it meanwhile
         if account is None or account.status_review_on is None:
             continue
-        if account.status_review_on > today:
+        its_today = today or today_of(account)
+        if account.status_review_on > its_today:
             continue
-        _, changed = await refresh_status(session, account, today=today)
+        _, changed = await refresh_status(session, account, today=its_today)
         published += changed
     return len(due), published

@@ -25,6 +25,12 @@ class CallbackOut(BaseModel):
 
     id: str
     complaint_id: str
+    complaint_reference: str | None = Field(default=None, description="e.g. C-2026-00042")
+    summary: str | None = Field(default=None, description="the complaint's first line")
+    complainant_name: str | None = None
+    complainant_phone: str | None = Field(
+        default=None, description="in full for the front desk (who dials it), else masked"
+    )
     property_id: str
     round: int
     status: str
@@ -59,7 +65,9 @@ async def list_callbacks(
     session: AsyncSession = Depends(get_session),
 ) -> Page[CallbackOut]:
     stmt = callbacks.list_query(principal, query)
-    return await paginate(session, stmt, query.page, CallbackOut.of)
+    result = await paginate(session, stmt, query.page, CallbackOut.of)
+    await callbacks.with_complainants(session, result.items, principal)
+    return result
 
 
 @router.post("/callbacks/{callback_id}/record", response_model=CallbackOut)
@@ -84,5 +92,7 @@ async def record_callback(
             comment=data.comment,
             actor=principal.username,
         )
+    out = CallbackOut.of(callback)
+    await callbacks.with_complainants(session, [out], principal)
     await session.commit()
-    return CallbackOut.of(callback)
+    return out

@@ -4,12 +4,16 @@ the complaint's rules (``callbacks.rounds``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.callbacks.models import Callback
 from frontdesk.commitments import service as commitments
 from frontdesk.complaints import service as complaints
+from frontdesk.complaints import whereabouts
 from frontdesk.complaints.lifecycle import add_step
 from frontdesk.complaints.models import Complaint
 from frontdesk.settings import FrontdeskSettings
@@ -17,6 +21,17 @@ from propops.auth import Principal, get_visible, scope_to_properties
 from propops.db import utcnow
 from propops.errors import Conflict, Invalid
 from propops.lists import Filter, ListQuery, ListSpec, boolean
+from propops.masking import phone_for, summary_of
+
+
+class CallbackItem(Protocol):
+    """What ``with_complainants`` fills in on each callback item."""
+
+    complaint_id: str
+    complaint_reference: str | None
+    summary: str | None
+    complainant_name: str | None
+    complainant_phone: str | None
 
 
 async def get(session: AsyncSession, callback_id: str, principal: Principal) -> Callback:
@@ -116,3 +131,27 @@ LIST = ListSpec(
 def list_query(principal: Principal, query: ListQuery | None = None) -> Select[tuple[Callback]]:
     stmt = scope_to_properties(select(Callback), Callback.property_id, principal)
     return LIST.apply(stmt, query or LIST.query())
+
+
+async def with_complainants(
+    session: AsyncSession, items: Sequence[CallbackItem], principal: Principal
+) -> None:
+    """Fill in on each item who to call and about what: the complainant's name and phone (in
+    full for the front desk, who dials it; masked for others), the complaint's reference and
+    the first line of its description."""
+    ids = {item.complaint_id for item in items}
+    if not ids:
+        return
+    found = {
+        c.id: c for c in (await session.scalars(select(Complaint).where(Complaint.id.in_(ids))))
+    }
+    contacts = {cid: await whereabouts.contact_of(session, c) for cid, c in found.items()}
+    for item in items:
+        complaint = found.get(item.complaint_id)
+        contact = contacts.get(item.complaint_id)
+        if complaint is None:
+            continue
+        item.complaint_reference = complaint.reference
+        item.summary = summary_of(complaint.description)
+        item.complainant_name = contact.name if contact else None
+        item.complainant_phone = phone_for(contact.phone, principal.roles) if contact else None

@@ -12,6 +12,7 @@ from propops.auth import Principal, current_principal
 from propops.context import get_session
 from propops.idempotency import idempotent_create
 from propops.lists import ListQuery
+from propops.masking import phone_for
 from propops.pagination import Page, paginate
 
 router = APIRouter(tags=["calls"])
@@ -39,14 +40,19 @@ async def list_calls(
     return await paginate(session, service.list_calls(principal, query), query.page, CallOut.masked)
 
 
-@router.get("/calls/{call_id}", response_model=CallOut)
+@router.get(
+    "/calls/{call_id}",
+    response_model=CallOut,
+    description="One call; the phone in full for the front desk (who dials it back), masked "
+    "for everyone else, as in the list.",
+)
 async def get_call(
     call_id: str,
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> CallOut:
     call = await service.get_call(session, call_id, principal)
-    return CallOut.masked(call).model_copy(update={"phone": call.phone})
+    return CallOut.masked(call).model_copy(update={"phone": phone_for(call.phone, principal.roles)})
 
 
 @router.post("/calls/{call_id}/follow-up", response_model=CallOut)

@@ -23,7 +23,9 @@ class Call(IdMixin, TimestampMixin, Base):
     unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
     summary: Mapped[str] = mapped_column(Text, nullable=False)
     answered_on_call: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    status: Mapped[str] = mapped_column(String(20), index=True, nullable=False)  # open | closed
+    status: Mapped[str] = mapped_column(
+        String(20), index=True, nullable=False
+    )  # calls.service.STATUSES
     taken_by: Mapped[str] = mapped_column(String(120), nullable=False)
     follow_up_notes: Mapped[str | None] = mapped_column(Text)
     followed_up_by: Mapped[str | None] = mapped_column(String(120))

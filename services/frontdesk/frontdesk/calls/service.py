@@ -19,6 +19,14 @@ from propops.db import utcnow
 from propops.errors import Conflict, Invalid
 from propops.lists import Filter, ListQuery, ListSpec
 
+# A call's status: open (a question to follow up), closed (answered on the call),
+# followed_up (the open question was answered later), complaint (it became a complaint).
+OPEN = "open"
+CLOSED = "closed"
+FOLLOWED_UP = "followed_up"
+TURNED_INTO_COMPLAINT = "complaint"
+STATUSES = (OPEN, CLOSED, FOLLOWED_UP, TURNED_INTO_COMPLAINT)
+
 
 async def log_call(session: AsyncSession, data: CallIn, actor: str, principal: Principal) -> Call:
     if await session.get(Property, data.property_id) is None:
@@ -29,7 +37,7 @@ async def log_call(session: AsyncSession, data: CallIn, actor: str, principal: P
     if data.party_id is not None and await session.get(Party, data.party_id) is None:
         raise Invalid(f"party {data.party_id} does not exist", field="party_id")
     call = Call(
-        **data.model_dump(), taken_by=actor, status="closed" if data.answered_on_call else "open"
+        **data.model_dump(), taken_by=actor, status=CLOSED if data.answered_on_call else OPEN
     )
     session.add(call)
     await session.flush()
@@ -41,9 +49,9 @@ async def get_call(session: AsyncSession, call_id: str, principal: Principal) ->
 
 
 async def follow_up(session: AsyncSession, call: Call, notes: str, actor: str) -> Call:
-    if call.status != "open":
-        raise Conflict("this call has no open question", field="status")
-    call.status = "closed"
+    if call.status != OPEN:
+        raise Conflict(f"this call has no open question (it is {call.status})", field="status")
+    call.status = FOLLOWED_UP
     call.follow_up_notes = notes
     call.followed_up_by = actor
     call.followed_up_at = utcnow()
@@ -76,12 +84,13 @@ async def to_complaint(
         call_id=call.id,
     )
     call.complaint_id = complaint.id
+    call.status = TURNED_INTO_COMPLAINT
     return complaint
 
 
 LIST = ListSpec(
     filters=(
-        Filter("status", column=Call.status, values=("open", "closed")),
+        Filter("status", column=Call.status, values=STATUSES),
         Filter("property_id", column=Call.property_id, max_length=36),
         Filter("unit_id", column=Call.unit_id, max_length=36),
         Filter("party_id", column=Call.party_id, max_length=36),

@@ -25,6 +25,7 @@ def subscriptions(settings: FrontdeskSettings) -> list[On[Any]]:
             complaint_id=task.complaint_id,
             department=task.department,
             task_id=task.task_id,
+            task_reference=task.reference,
             actor=task.actor,
             assignee=task.assignee,
             notes=task.notes,

@@ -20,7 +20,7 @@ from frontdesk.complaints.models import OPEN_STATES, Complaint, ComplaintStep
 from propops.auth import Principal, get_visible
 from propops.db import utcnow
 from propops.events.catalog import complaint_event_type
-from propops.events.payloads import ComplaintChanged
+from propops.events.payloads import ComplaintChanged, Contact, Place
 from propops.lifecycle import Event, Lifecycle
 
 DESK = "frontdesk"
@@ -84,11 +84,21 @@ def add_step(
     session.add(step(complaint, action, actor, department, **details))
 
 
-def changed(complaint: Complaint, verb: str, actor: str | None, reason: str | None = None) -> Event:
-    """The complaint's ``ComplaintChanged`` event of ``verb``, as it stands now."""
+def changed(
+    complaint: Complaint,
+    verb: str,
+    actor: str | None,
+    reason: str | None = None,
+    *,
+    place: Place | None = None,
+    contact: Contact | None = None,
+) -> Event:
+    """The complaint's ``ComplaintChanged`` event of ``verb``, as it stands now (with where to
+    go and who to call on a dispatch: ``whereabouts``)."""
     return Event(
         ComplaintChanged(
             complaint_id=complaint.id,
+            reference=complaint.reference,
             property_id=complaint.property_id,
             unit_id=complaint.unit_id,
             status=complaint.status,
@@ -103,6 +113,8 @@ def changed(complaint: Complaint, verb: str, actor: str | None, reason: str | No
             assignee=complaint.assignee,
             response_due=complaint.response_due,
             resolution_due=complaint.resolution_due,
+            place=place,
+            contact=contact,
             at=utcnow(),
         ),
         subject=complaint.id,

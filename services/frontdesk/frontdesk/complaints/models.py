@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.db import Base
@@ -28,10 +28,13 @@ FINAL_STATES = ("closed", "cancelled")
 
 class Complaint(IdMixin, TimestampMixin, Base):
     __tablename__ = "complaints"
+    __table_args__ = (Index("uq_complaints_reference", "property_id", "reference", unique=True),)
 
     property_id: Mapped[str] = mapped_column(
         ForeignKey("properties.id"), index=True, nullable=False
     )
+    # what a resident reads over the phone: C-2026-00042 (propops.references)
+    reference: Mapped[str | None] = mapped_column(String(20), index=True)
     unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)
     party_id: Mapped[str | None] = mapped_column(ForeignKey("parties.id"))
     channel: Mapped[str] = mapped_column(String(20), nullable=False)
@@ -81,7 +84,7 @@ class Complaint(IdMixin, TimestampMixin, Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
-keep_search_text(Complaint, lambda c: search_text(c.description, c.location))
+keep_search_text(Complaint, lambda c: search_text(c.reference, c.description, c.location))
 
 
 class ComplaintStep(Base):

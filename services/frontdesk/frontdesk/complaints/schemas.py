@@ -83,6 +83,7 @@ class ComplaintOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: str
+    reference: str | None = Field(description="what a resident quotes, e.g. C-2026-00042")
     property_id: str
     unit_id: str | None
     party_id: str | None

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.callbacks import rounds
-from frontdesk.complaints import deadlines
+from frontdesk.complaints import deadlines, whereabouts
 from frontdesk.complaints.lifecycle import COMPLAINT, DESK, add_step, changed, get, step
 from frontdesk.complaints.models import (
     FINAL_STATES,
@@ -45,8 +45,11 @@ from propops.events.payloads import ComplaintOverdue, ComplaintRerouted, SiteVis
 from propops.lifecycle import Event
 from propops.lists import Filter, ListQuery, ListSpec, boolean, contains
 from propops.messaging.outbox import emit
+from propops.references import next_reference
 
 __all__ = ["DESK", "add_step", "get"]
+
+COMPLAINT_PREFIX = "C"  # C-2026-00042
 
 
 # --- intake and classification ---------------------------------------------------------------
@@ -63,7 +66,8 @@ async def record(
     service_code: str | None = None,
     app_id: str | None = None,
 ) -> Complaint:
-    if await session.get(Property, data.property_id) is None:
+    prop = await session.get(Property, data.property_id)
+    if prop is None:
         raise Invalid(f"property {data.property_id} does not exist", field="property_id")
     if principal is not None:
         check_property(principal, data.property_id)
@@ -77,6 +81,9 @@ async def record(
     complaint = Complaint(
         **data.model_dump(),
         id=new_id(),
+        reference=await next_reference(
+            session, COMPLAINT_PREFIX, prop.id, time_zone=prop.time_zone
+        ),
         status="recorded",
         priority="normal",
         created_by=actor,
@@ -231,6 +238,9 @@ async def dispatch(
     _require_identity(complaint)
     assert complaint.department is not None
     complaint.responded_at = complaint.responded_at or utcnow()
+    # what the department needs without asking the desk: copied into the event
+    place = await whereabouts.place_of(session, complaint)
+    contact = await whereabouts.contact_of(session, complaint)
     await COMPLAINT.apply(
         session,
         complaint,
@@ -240,7 +250,7 @@ async def dispatch(
         step=lambda c: step(
             c, "dispatched", actor, department_to=c.department, assignee=c.assignee
         ),
-        events=lambda c: [changed(c, "dispatched", actor)],
+        events=lambda c: [changed(c, "dispatched", actor, place=place, contact=contact)],
     )
     return complaint
 
@@ -470,6 +480,7 @@ async def on_task_event(
     actor: str | None,
     assignee: str | None,
     notes: str | None,
+    task_reference: str | None = None,
 ) -> None:
     """A department's task changed: write the timeline and move the complaint along."""
     complaint = await session.get(Complaint, complaint_id)
@@ -482,6 +493,7 @@ async def on_task_event(
         actor,
         department,
         task_id=task_id,
+        task_reference=task_reference,
         assignee=assignee,
         notes=notes,
         stale=True if stale else None,
@@ -579,6 +591,12 @@ LIST = ListSpec(
         Filter("unit_id", column=Complaint.unit_id, max_length=36),
         Filter("party_id", column=Complaint.party_id, max_length=36),
         Filter(
+            "reference",
+            where=lambda value: Complaint.reference == value.strip().upper(),
+            max_length=20,
+            description="exactly this reference, e.g. C-2026-00042 (any case)",
+        ),
+        Filter(
             "overdue",
             type=bool,
             where=boolean(lambda: deadlines.overdue(utcnow())),
@@ -587,6 +605,7 @@ LIST = ListSpec(
     ),
     sort={
         "created_at": Complaint.created_at,
+        "reference": Complaint.reference,
         "updated_at": Complaint.updated_at,
         "status": Complaint.status,
         "priority": Complaint.priority,

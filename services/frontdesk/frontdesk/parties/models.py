@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.db import Base
@@ -22,6 +22,9 @@ class Party(IdMixin, TimestampMixin, Base):
     # for phone= and q= (propops.lists): the phone's digits, the name normalized; kept on write
     phone_digits: Mapped[str] = mapped_column(String(40), index=True, nullable=False, default="")
     search_text: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 def _party_search(party: Party) -> str:

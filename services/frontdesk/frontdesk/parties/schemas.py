@@ -18,6 +18,24 @@ class PartyIn(BaseModel):
     kind: PartyKind = "person"
 
 
+class PartyPatch(BaseModel):
+    """The fields to change (others stay); ``id_number`` may be cleared with null."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    phone: str | None = Field(
+        default=None, min_length=3, max_length=40, pattern=r"^\+?[0-9][0-9 ()-]*$"
+    )
+    id_number: str | None = Field(default=None, min_length=3, max_length=60)
+    kind: PartyKind | None = None
+
+    @model_validator(mode="after")
+    def _required(self) -> PartyPatch:
+        for name in ("name", "phone", "kind"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+
 class PartyOut(BaseModel):
     """A party as lists show it: phone and ID number masked."""
 
@@ -28,6 +46,7 @@ class PartyOut(BaseModel):
     kind: str
     phone: str
     id_number: str | None
+    version: int
     created_at: datetime
 
     @classmethod
@@ -50,6 +69,10 @@ class OccupancyIn(BaseModel):
         if self.end_date is not None and self.end_date < self.start_date:
             raise ValueError("end_date is before start_date")
         return self
+
+
+class OccupancyEndIn(BaseModel):
+    end_date: date = Field(description="the last day held (a move-out), on or after the start")
 
 
 class OccupancyOut(BaseModel):

@@ -8,13 +8,14 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.parties.models import Occupancy, Party
-from frontdesk.parties.schemas import OccupancyIn, Occupant, PartyIn
-from frontdesk.register.models import Unit
+from frontdesk.parties.schemas import OccupancyIn, Occupant, PartyIn, PartyPatch
+from frontdesk.register.models import Property, Unit
 from propops.auth import Principal, check_property
-from propops.db import utcnow
-from propops.errors import Invalid, NotFound
+from propops.errors import Conflict, Invalid, NotFound
+from propops.lifecycle import guard
 from propops.lists import Filter, ListQuery, ListSpec, contains, digits, normalize
 from propops.masking import mask_phone
+from propops.timezones import DEFAULT_TIME_ZONE, today_in
 
 
 async def create_party(session: AsyncSession, data: PartyIn) -> Party:
@@ -28,6 +29,17 @@ async def get_party(session: AsyncSession, party_id: str, *, field: str = "party
     party = await session.get(Party, party_id)
     if party is None:
         raise NotFound(f"party {party_id} not found", field=field)
+    return party
+
+
+async def update_party(
+    session: AsyncSession, party_id: str, data: PartyPatch, expected_version: int | None
+) -> Party:
+    """Correct a party's name, phone, ID number or kind; ``If-Match`` must be current."""
+    party = await get_party(session, party_id)
+    async with guard(session, party, expected_version, noun="party"):
+        for name, value in data.model_dump(exclude_unset=True).items():
+            setattr(party, name, value)
     return party
 
 
@@ -76,8 +88,70 @@ async def add_occupancy(
     check_property(principal, unit.property_id)
     if await session.get(Party, data.party_id) is None:
         raise Invalid(f"party {data.party_id} does not exist", field="party_id")
+    await _check_no_overlap(
+        session, data.unit_id, data.party_id, data.role, data.start_date, data.end_date
+    )
     occupancy = Occupancy(**data.model_dump())
     session.add(occupancy)
+    await session.flush()
+    return occupancy
+
+
+async def _check_no_overlap(
+    session: AsyncSession,
+    unit_id: str,
+    party_id: str,
+    role: str,
+    start: date,
+    end: date | None,
+    *,
+    other_than: str | None = None,
+) -> None:
+    """The same party holds the same unit in the same role once at a time: 409 naming the
+    occupancy it would overlap."""
+    stmt = select(Occupancy).where(
+        Occupancy.unit_id == unit_id,
+        Occupancy.party_id == party_id,
+        Occupancy.role == role,
+        or_(Occupancy.end_date.is_(None), Occupancy.end_date >= start),
+    )
+    if end is not None:
+        stmt = stmt.where(Occupancy.start_date <= end)
+    if other_than is not None:
+        stmt = stmt.where(Occupancy.id != other_than)
+    clash = await session.scalar(stmt.order_by(Occupancy.start_date).limit(1))
+    if clash is not None:
+        until = clash.end_date.isoformat() if clash.end_date else "open-ended"
+        raise Conflict(
+            f"this party is already {role} of this unit from {clash.start_date.isoformat()} "
+            f"to {until} (occupancy {clash.id}); end that one first",
+            field="start_date",
+            occupancy_id=clash.id,
+        )
+
+
+async def end_occupancy(
+    session: AsyncSession, occupancy_id: str, end_date: date, principal: Principal
+) -> Occupancy:
+    """A move-out: the occupancy ends on ``end_date`` (the last day held). An occupancy that
+    has ended already is a 409 (correct it with a new end only by ending the right one)."""
+    occupancy = await session.get(Occupancy, occupancy_id)
+    if occupancy is None:
+        raise NotFound(f"occupancy {occupancy_id} not found", field="occupancy_id")
+    unit = await session.get(Unit, occupancy.unit_id)
+    assert unit is not None
+    check_property(principal, unit.property_id)
+    if occupancy.end_date is not None:
+        raise Conflict(
+            f"occupancy already ended on {occupancy.end_date.isoformat()}",
+            field="end_date",
+            end_date=occupancy.end_date.isoformat(),
+        )
+    if end_date < occupancy.start_date:
+        raise Invalid(
+            f"end_date is before the start ({occupancy.start_date.isoformat()})", field="end_date"
+        )
+    occupancy.end_date = end_date
     await session.flush()
     return occupancy
 
@@ -121,7 +195,10 @@ def list_occupancies(query: ListQuery | None = None) -> Select[tuple[Occupancy]]
 async def occupants_now(
     session: AsyncSession, unit_id: str, on: date | None = None
 ) -> list[Occupant]:
-    on = on or utcnow().date()
+    if on is None:
+        unit = await session.get(Unit, unit_id)
+        prop = await session.get(Property, unit.property_id) if unit else None
+        on = today_in(prop.time_zone if prop else DEFAULT_TIME_ZONE)
     stmt = current(
         select(Occupancy, Party)
         .join(Party, Party.id == Occupancy.party_id)

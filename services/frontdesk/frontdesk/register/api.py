@@ -1,14 +1,23 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.parties import service as parties
 from frontdesk.payment_status import service as payment_status
 from frontdesk.register import service
-from frontdesk.register.schemas import PropertyIn, PropertyOut, UnitDetail, UnitIn, UnitOut
+from frontdesk.register.schemas import (
+    PropertyIn,
+    PropertyOut,
+    PropertyPatch,
+    UnitDetail,
+    UnitIn,
+    UnitOut,
+    UnitPatch,
+)
 from propops.auth import Principal, current_principal
+from propops.concurrency import IfMatch, etag, parse_if_match
 from propops.context import get_session
 from propops.idempotency import idempotent_create
 from propops.lists import ListQuery
@@ -21,8 +30,10 @@ router = APIRouter(tags=["register"])
 async def create_property(
     data: PropertyIn, request: Request, session: AsyncSession = Depends(get_session)
 ) -> JSONResponse:
+    zone = request.app.state.settings.default_time_zone
+
     async def create() -> PropertyOut:
-        return PropertyOut.model_validate(await service.create_property(session, data))
+        return PropertyOut.model_validate(await service.create_property(session, data, zone))
 
     return await idempotent_create(request, session, data, create)
 
@@ -40,10 +51,36 @@ async def list_properties(
 @router.get("/properties/{property_id}", response_model=PropertyOut)
 async def get_property(
     property_id: str,
+    response: Response,
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> PropertyOut:
-    return PropertyOut.model_validate(await service.get_property(session, property_id, principal))
+    prop = await service.get_property(session, property_id, principal)
+    response.headers["ETag"] = etag(prop.version)
+    return PropertyOut.model_validate(prop)
+
+
+@router.patch(
+    "/properties/{property_id}",
+    response_model=PropertyOut,
+    responses={412: {"description": "If-Match names a version that is no longer current"}},
+)
+async def update_property(
+    property_id: str,
+    data: PropertyPatch,
+    response: Response,
+    if_match: IfMatch = None,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> PropertyOut:
+    """Correct a property's name or time zone. Send ``If-Match`` with the ETag read."""
+    prop = await service.update_property(
+        session, property_id, data, principal, parse_if_match(if_match)
+    )
+    out = PropertyOut.model_validate(prop)
+    await session.commit()
+    response.headers["ETag"] = etag(out.version)
+    return out
 
 
 @router.post("/units", status_code=201, response_model=UnitOut)
@@ -70,13 +107,36 @@ async def list_units(
     return await paginate(session, stmt, query.page, UnitOut.model_validate)
 
 
+@router.patch(
+    "/units/{unit_id}",
+    response_model=UnitOut,
+    responses={412: {"description": "If-Match names a version that is no longer current"}},
+)
+async def update_unit(
+    unit_id: str,
+    data: UnitPatch,
+    response: Response,
+    if_match: IfMatch = None,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> UnitOut:
+    """Correct a unit's building, number, floor or area. Send ``If-Match`` with the ETag read."""
+    unit = await service.update_unit(session, unit_id, data, principal, parse_if_match(if_match))
+    out = UnitOut.model_validate(unit)
+    await session.commit()
+    response.headers["ETag"] = etag(out.version)
+    return out
+
+
 @router.get("/units/{unit_id}", response_model=UnitDetail)
 async def get_unit(
     unit_id: str,
+    response: Response,
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> UnitDetail:
     unit = await service.get_unit(session, unit_id, principal)
+    response.headers["ETag"] = etag(unit.version)
     holders = await parties.occupants_now(session, unit.id)
     return UnitDetail(
         **UnitOut.model_validate(unit).model_dump(),

@@ -6,18 +6,22 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.register.models import Property, Unit
-from frontdesk.register.schemas import PropertyIn, UnitIn
+from frontdesk.register.schemas import PropertyIn, PropertyPatch, UnitIn, UnitPatch
 from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.errors import Conflict, Invalid
 from propops.events.payloads import UnitRegistered
+from propops.lifecycle import guard
 from propops.lists import Filter, ListQuery, ListSpec, contains
 from propops.messaging.outbox import emit
+from propops.timezones import DEFAULT_TIME_ZONE
 
 
-async def create_property(session: AsyncSession, data: PropertyIn) -> Property:
+async def create_property(
+    session: AsyncSession, data: PropertyIn, default_time_zone: str = DEFAULT_TIME_ZONE
+) -> Property:
     if await session.scalar(select(Property.id).where(Property.code == data.code)):
         raise Conflict(f"property code {data.code!r} is taken", field="code")
-    prop = Property(code=data.code, name=data.name)
+    prop = Property(code=data.code, name=data.name, time_zone=data.time_zone or default_time_zone)
     session.add(prop)
     await session.flush()
     return prop
@@ -69,10 +73,61 @@ async def register_unit(session: AsyncSession, data: UnitIn, principal: Principa
             number=unit.number,
             floor=unit.floor,
             area_m2=unit.area_m2,
+            time_zone=prop.time_zone,
         ),
         subject=unit.id,
     )
     return unit
+
+
+async def update_property(
+    session: AsyncSession,
+    property_id: str,
+    data: PropertyPatch,
+    principal: Principal,
+    expected_version: int | None,
+) -> Property:
+    """Correct a property (name, time zone); ``expected_version`` (If-Match) must be current."""
+    prop = await get_property(session, property_id, principal)
+    async with guard(session, prop, expected_version, noun="property"):
+        for name, value in data.model_dump(exclude_unset=True).items():
+            setattr(prop, name, value)
+    return prop
+
+
+async def update_unit(
+    session: AsyncSession,
+    unit_id: str,
+    data: UnitPatch,
+    principal: Principal,
+    expected_version: int | None,
+) -> Unit:
+    """Correct a unit (building, number, floor, area); a new address must be free (409)."""
+    unit = await get_unit(session, unit_id, principal)
+    async with guard(session, unit, expected_version, noun="unit"):
+        await _apply_unit_changes(session, unit, data)
+    return unit
+
+
+async def _apply_unit_changes(session: AsyncSession, unit: Unit, data: UnitPatch) -> None:
+    changes = data.model_dump(exclude_unset=True)
+    building = changes.get("building", unit.building)
+    number = changes.get("number", unit.number)
+    if (building, number) != (unit.building, unit.number):
+        clash = await session.scalar(
+            select(Unit.id).where(
+                Unit.property_id == unit.property_id,
+                Unit.building == building,
+                Unit.number == number,
+                Unit.id != unit.id,
+            )
+        )
+        if clash:
+            raise Conflict(
+                f"unit {building}/{number} is already registered", field="number", unit_id=clash
+            )
+    for name, value in changes.items():
+        setattr(unit, name, value)
 
 
 async def get_unit(session: AsyncSession, unit_id: str, principal: Principal) -> Unit:
