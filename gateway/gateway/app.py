@@ -17,8 +17,10 @@ from gateway.users import service as users
 from gateway.users.api import router as users_router
 from propops.bus import Bus
 from propops.db import Database
+from propops.errors import PROBLEM_RESPONSES
 from propops.runtime import tune_gc
 from propops.service import base_app, open_database
+from propops.settings import DEPARTMENTS
 
 log = structlog.get_logger("gateway")
 
@@ -31,6 +33,15 @@ class GatewayContext:
     http: httpx.AsyncClient
     urls: dict[str, str]
     active_cache: dict[str, tuple[bool, float]] = field(default_factory=dict)
+
+
+# The gateway's docs page links to each service's own, loaded through the gateway.
+DESCRIPTION = (
+    "Sign in at `POST /api/auth/token`; every service under `/api/<service>/`.\n\n"
+    "Each service's API: "
+    + ", ".join(f"[{name}](/api/{name}/docs)" for name in DEPARTMENTS)
+    + " (ReDoc: `/api/<service>/redoc`)."
+)
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -67,9 +78,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app = base_app(
         settings,
         title="PropOps gateway",
-        description="Sign in at POST /api/auth/token; every service under /api/<service>/.",
+        description=DESCRIPTION,
         lifespan=lifespan,
     )
-    app.include_router(users_router)
+    app.include_router(users_router, responses=PROBLEM_RESPONSES)
     app.include_router(proxy_router)
     return app

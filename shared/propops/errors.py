@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
@@ -10,6 +11,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -103,6 +105,60 @@ class Forbidden(DomainError):
     title = "Forbidden"
 
 
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ProblemDetails(BaseModel):
+    """The body of every error response (RFC 9457), in every service and the gateway."""
+
+    model_config = ConfigDict(extra="allow", title="ProblemDetails")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    field: str | None = None
+    errors: list[FieldError] | None = None
+
+
+def problem_response(description: str) -> dict[str, Any]:
+    """An OpenAPI response whose body is a :class:`ProblemDetails` as problem+json."""
+    return {
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}},
+    }
+
+
+# The errors every ``/v1`` route may answer, documented on each of them (``build_service_app``).
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: problem_response("Bad request (e.g. a query parameter the route does not know)"),
+    401: problem_response("Missing, invalid or expired bearer token"),
+    403: problem_response("The caller's roles or properties do not allow this"),
+    404: problem_response("No such record (or not visible to the caller)"),
+    409: problem_response("Wrong state for the action, or a duplicate"),
+    412: problem_response("If-Match names a version the record has moved on from"),
+    413: problem_response("Request body larger than the limit"),
+    422: problem_response("Invalid input; `field` and `errors` name what is wrong"),
+}
+
+# ``X-Forwarded-Prefix`` as the gateway sends it; anything else is ignored.
+_FORWARDED_PREFIX = re.compile(r"/api/[a-z][a-z0-9_-]{0,39}")
+
+
+def forwarded_prefix(request: Request) -> str:
+    """The path prefix the gateway routed this request by (``/api/<service>``), or ``""``."""
+    value = request.headers.get("x-forwarded-prefix", "")
+    return value if _FORWARDED_PREFIX.fullmatch(value) else ""
+
+
+def caller_path(request: Request) -> str:
+    """The path as the caller wrote it: through the gateway, ``/api/<service>/...``."""
+    return forwarded_prefix(request) + request.url.path
+
+
 def problem(
     status: int,
     detail: str,
@@ -139,7 +195,9 @@ def install_problem_handlers(app: FastAPI) -> None:
         if exc.field:
             extra["field"] = exc.field
             extra["errors"] = [{"field": exc.field, "message": exc.detail}]
-        return problem(exc.status, exc.detail, title=exc.title, instance=request.url.path, **extra)
+        return problem(
+            exc.status, exc.detail, title=exc.title, instance=caller_path(request), **extra
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -153,7 +211,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             422,
             detail,
             title="Invalid request",
-            instance=request.url.path,
+            instance=caller_path(request),
             field=first["field"],
             errors=errors,
         )
@@ -163,7 +221,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem(
             exc.status_code,
             str(exc.detail),
-            instance=request.url.path,
+            instance=caller_path(request),
             headers=getattr(exc, "headers", None),
         )
 
@@ -174,7 +232,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             409,
             "the change conflicts with existing data",
             title="Conflict",
-            instance=request.url.path,
+            instance=caller_path(request),
         )
 
     @app.exception_handler(StaleDataError)
@@ -193,4 +251,4 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled_error", path=request.url.path)
-        return problem(500, "internal error", instance=request.url.path)
+        return problem(500, "internal error", instance=caller_path(request))

@@ -12,6 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
 
+# The largest value an integer query parameter takes (422 beyond): far above any real list,
+# far below where SQLite and PostgreSQL integers overflow (2**63 - 1).
+MAX_QUERY_INT = 2**31 - 1
+
 
 class PageParams(BaseModel):
     limit: int = 50
@@ -20,7 +24,7 @@ class PageParams(BaseModel):
 
 def page_params(
     limit: int = Query(50, ge=1, le=500, description="items per page"),
-    offset: int = Query(0, ge=0, description="items to skip"),
+    offset: int = Query(0, ge=0, le=MAX_QUERY_INT, description="items to skip"),
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)
 

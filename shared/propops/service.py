@@ -19,10 +19,12 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from propops.auth import require_service_rights
+from propops.bodylimit import BodyLimit
 from propops.bus import STARTING, UNREACHABLE, Bus, BusUnavailable
 from propops.context import BackgroundJob, ServiceContext
 from propops.db import Database
-from propops.errors import install_problem_handlers
+from propops.docs import install_docs
+from propops.errors import PROBLEM_RESPONSES, install_problem_handlers
 from propops.feature import Feature
 from propops.messaging.consumer import EventConsumer
 from propops.messaging.outbox import OutboxRelay
@@ -65,11 +67,13 @@ def build_service_app(
                 yield
 
     app = base_app(settings, title=title, description=description, lifespan=lifespan)
-    app.include_router(ops_router())
+    app.include_router(ops_router(), responses=PROBLEM_RESPONSES)
     rights = Depends(require_service_rights(name))
     for feature in features:
         for router in feature.routers:
-            app.include_router(router, prefix="/v1", dependencies=[rights])
+            app.include_router(
+                router, prefix="/v1", dependencies=[rights], responses=PROBLEM_RESPONSES
+            )
         for router in feature.public_routers:
             app.include_router(router)
     return app
@@ -137,10 +141,23 @@ def base_app(
     description: str,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
 ) -> FastAPI:
-    """A FastAPI app with problem+json errors, tracing, ``/healthz`` and ``/readyz``."""
-    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    """A FastAPI app with problem+json errors, a request body limit, tracing, ``/healthz``,
+    ``/readyz``, and its OpenAPI document and docs pages served without a CDN."""
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.settings = settings
     install_problem_handlers(app)
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes, read_timeout=settings.body_read_timeout
+    )
+    install_docs(app)
     instrument_app(app)
     app.include_router(health_router())
     return app

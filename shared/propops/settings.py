@@ -58,6 +58,10 @@ class ServiceSettings(BaseSettings):
         default=DEFAULT_TIME_ZONE, description="IANA time zone of properties by default"
     )
 
+    # request bodies (propops.bodylimit): larger answers 413; one that stops arriving, 408
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    body_read_timeout: float = Field(default=30.0, gt=0, description="seconds between chunks")
+
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -12,6 +12,7 @@ from gateway.proxy.forward import forward
 from gateway.supervisor import read_status
 from propops.auth import Forbidden, Unauthorized, can, decode_token
 from propops.bus import STARTING
+from propops.docs import ASSETS, DOC_PATHS
 from propops.errors import NotFound
 from propops.service import bus_health
 from propops.settings import DEPARTMENTS
@@ -46,6 +47,10 @@ async def _check_active(request: Request, user_id: str) -> None:
 def _is_public(service: str, path: str, method: str) -> bool:
     if any(segment in (".", "..") for segment in path.split("/")):
         return False  # never let a public prefix reach past itself
+    if method in ("GET", "HEAD") and (
+        path in DOC_PATHS or path.startswith(ASSETS.strip("/") + "/")
+    ):
+        return True  # every service's docs page, its assets and its OpenAPI document
     return any(
         path.startswith(prefix) and method in methods
         for prefix, methods in PUBLIC_PREFIXES.get(service, ())
@@ -74,7 +79,7 @@ async def proxy(service: str, path: str, request: Request) -> Response:
                 f"role(s) {sorted(principal.roles)} may not "
                 f"{'write' if write else 'read'} {service}"
             )
-    return await forward(ctx.http, ctx.urls[service], service, path, request)
+    return await forward(ctx.http, ctx.urls[service], service, request)
 
 
 @router.get("/api/health", tags=["gateway"], summary="Health of every service and of NATS")
