@@ -30,12 +30,12 @@ from frontdesk.open311.documents import (
     render,
 )
 from frontdesk.open311.progress import progress_of
-from frontdesk.open311.schemas import ApiKeyCreated, ApiKeyIn, ApiKeyOut
+from frontdesk.open311.schemas import ApiKeyCreated, ApiKeyIn, ApiKeyOut, Open311Errors
 from frontdesk.open311.submission import parse_submission, split_form
 from frontdesk.settings import FrontdeskSettings
 from propops.auth import Principal, current_principal, require_role
 from propops.context import get_session
-from propops.errors import DomainError
+from propops.errors import PROBLEM_JSON, DomainError, forwarded_prefix, problem_response
 from propops.lists import ListQuery
 from propops.pagination import Page, paginate
 
@@ -80,7 +80,33 @@ class Open311Route(APIRoute):
         return route
 
 
-router = APIRouter(prefix=PREFIX, tags=["open311"], route_class=Open311Route)
+def _open311_error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "model": Open311Errors,  # as application/json
+        "content": {"text/xml": {"schema": {"type": "string"}}},
+    }
+
+
+# What the Open311 routes answer besides their JSON document: the same in XML, and the errors
+# as the Open311 error list (JSON or XML); a path no route knows is the app's problem+json 404.
+OPEN311_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/xml": {"schema": {"type": "string"}}}},
+    400: _open311_error("Invalid request, or a format other than json or xml"),
+    403: _open311_error("Missing or wrong api_key"),
+    404: {
+        **_open311_error("No such service, request or jurisdiction"),
+        "content": {
+            **_open311_error("")["content"],
+            PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}},
+        },
+    },
+    413: problem_response("Request body larger than the limit"),
+}
+
+router = APIRouter(
+    prefix=PREFIX, tags=["open311"], route_class=Open311Route, responses=OPEN311_RESPONSES
+)
 Jurisdiction = Query(None, description="the property code (required, except for discovery)")
 
 
@@ -99,7 +125,7 @@ def endpoint_url(request: Request) -> str:
     forwarded_host = request.headers.get("x-forwarded-host")
     scheme = request.headers.get("x-forwarded-proto") or request.url.scheme
     if forwarded_host:
-        prefix = request.headers.get("x-forwarded-prefix", "").rstrip("/")
+        prefix = forwarded_prefix(request)
         return f"{scheme}://{forwarded_host}{prefix}{PREFIX}"
     return f"{scheme}://{request.url.netloc}{PREFIX}"
 

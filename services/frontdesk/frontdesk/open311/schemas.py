@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 
 class ApiKeyIn(BaseModel):
@@ -59,3 +59,12 @@ class Submission:
     first_name: str | None = None
     last_name: str | None = None
     phone: str | None = None
+
+
+class Open311ErrorItem(BaseModel):
+    code: int
+    description: str
+
+
+class Open311Errors(RootModel[list[Open311ErrorItem]]):
+    """The Open311 error list (JSON; the same as ``<errors><error>`` in XML)."""
