@@ -12,12 +12,16 @@ from fastapi import Header, Response
 
 from propops.errors import Invalid
 
+# What ``parse_if_match`` accepts, as the OpenAPI documents it (the parser answers 422 else).
+IF_MATCH_PATTERN = r'^\s*(\*|(W/)?("[0-9]{1,18}"|[0-9]{1,18}))\s*$'
+
 IfMatch = Annotated[
     str | None,
     Header(
         alias="If-Match",
         description='the version (ETag) last read, e.g. "3" (also 3 or W/"3"); * or absent: '
         "no check. A record that changed meanwhile answers 412.",
+        json_schema_extra={"pattern": IF_MATCH_PATTERN},
     ),
 ]
 

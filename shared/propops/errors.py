@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -246,6 +246,17 @@ def install_problem_handlers(app: FastAPI) -> None:
                 current_version=None,
                 expected_version=None,
             ),
+        )
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # a value the database cannot store (e.g. a NUL character on PostgreSQL)
+        log.warning("data_error", path=request.url.path, error=str(exc.orig)[:300])
+        return problem(
+            422,
+            "a value cannot be stored (unsupported character or out of range)",
+            title="Invalid request",
+            instance=caller_path(request),
         )
 
     @app.exception_handler(Exception)

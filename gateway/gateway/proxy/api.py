@@ -82,7 +82,12 @@ async def proxy(service: str, path: str, request: Request) -> Response:
     return await forward(ctx.http, ctx.urls[service], service, request)
 
 
-@router.get("/api/health", tags=["gateway"], summary="Health of every service and of NATS")
+@router.get(
+    "/api/health",
+    tags=["gateway"],
+    summary="Health of every service and of NATS",
+    responses={503: {"description": "Some service or NATS is not ready"}},
+)
 async def health(request: Request) -> JSONResponse:
     ctx = request.app.state.ctx
 

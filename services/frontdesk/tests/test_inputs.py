@@ -75,3 +75,21 @@ async def test_docs_offline_and_problems_documented(start_service) -> None:
         "/v1/units/nope", headers={"X-Forwarded-Prefix": "<script>alert(1)</script>"}
     )
     assert r.status_code == 404 and r.json()["instance"] == "/v1/units/nope"
+
+
+async def test_if_match_and_stored_values_never_500(start_service) -> None:
+    fd = await start_service(create_app, "frontdesk")
+    # If-Match is checked as documented (ASCII digits, W/ and quotes optional, or *)
+    r = await fd.client.post(
+        "/v1/complaints/any/classify", json={}, headers={"If-Match": '"²"'.encode()}
+    )
+    assert r.status_code == 422 and r.json()["field"] == "If-Match"
+    spec = (await fd.client.get("/openapi.json")).json()
+    params = spec["paths"]["/v1/complaints/{complaint_id}/classify"]["post"]["parameters"]
+    if_match = next(p for p in params if p["name"] == "If-Match")
+    assert "[0-9]" in str(if_match["schema"])
+    # a NUL character: no match on SQLite (404), refused by PostgreSQL (422); never a 500
+    r = await fd.client.get("/v1/units/%00")
+    assert r.status_code in (404, 422) and r.headers["content-type"] == "application/problem+json"
+    r = await fd.client.post("/v1/properties", json={"code": "A\u0000", "name": "x"})
+    assert r.status_code in (201, 422), r.text
