@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -186,6 +186,14 @@ def _loc_to_field(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or ".".join(str(p) for p in loc)
 
 
+def is_data_error(exc: DBAPIError) -> bool:
+    """A value the database refuses (SQLSTATE class 22, "data exception")."""
+    if isinstance(exc, DataError):
+        return True
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return isinstance(code, str) and code.startswith("22")
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Make every error response of ``app`` a problem+json document."""
 
@@ -248,8 +256,10 @@ def install_problem_handlers(app: FastAPI) -> None:
             ),
         )
 
-    @app.exception_handler(DataError)
-    async def _data(request: Request, exc: DataError) -> JSONResponse:
+    @app.exception_handler(DBAPIError)
+    async def _data(request: Request, exc: DBAPIError) -> JSONResponse:
+        if not is_data_error(exc):
+            return await _unhandled(request, exc)
         # a value the database cannot store (e.g. a NUL character on PostgreSQL)
         log.warning("data_error", path=request.url.path, error=str(exc.orig)[:300])
         return problem(
