@@ -81,6 +81,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
     )
+    app.state.behind_gateway = False  # propops.errors.forwarded_prefix
     app.include_router(users_router, responses=PROBLEM_RESPONSES)
     app.include_router(proxy_router)
     return app

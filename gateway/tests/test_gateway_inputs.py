@@ -41,6 +41,8 @@ async def test_forwarding_is_safe(start_service, start_gateway) -> None:  # noqa
     r = await gw.client.get("/api/frontdesk/v1/units/no-such-unit")
     assert r.status_code == 404
     assert r.json()["instance"] == "/api/frontdesk/v1/units/no-such-unit"
+    r = await gw.client.get("/api/nowhere/x", headers={"X-Forwarded-Prefix": "/api/evil"})
+    assert r.status_code == 404 and r.json()["instance"] == "/api/nowhere/x"
     r = await gw.client.get("/api/frontdesk/v1/units", params={"offset": 2**63})
     assert r.status_code == 422 and r.json()["field"] == "offset"
     assert r.json()["instance"] == "/api/frontdesk/v1/units"

@@ -150,6 +150,9 @@ _FORWARDED_PREFIX = re.compile(r"/api/[a-z][a-z0-9_-]{0,39}")
 
 def forwarded_prefix(request: Request) -> str:
     """The path prefix the gateway routed this request by (``/api/<service>``), or ``""``."""
+    app = request.scope.get("app")
+    if app is not None and not getattr(app.state, "behind_gateway", True):
+        return ""  # the gateway itself: a caller's own header means nothing
     value = request.headers.get("x-forwarded-prefix", "")
     return value if _FORWARDED_PREFIX.fullmatch(value) else ""
 
