@@ -70,6 +70,8 @@ async def test_every_service_docs_offline_through_the_gateway(
         r = await anonymous.get("/docs")
         assert r.status_code == 200
         assert not EXTERNAL_URL.search(r.content), EXTERNAL_URL.search(r.content)
+        for asset in re.findall(rb'(?:src|href)="([^"]+)"', r.content):
+            assert (await anonymous.get(asset.decode())).status_code == 200, asset
         spec = (await anonymous.get("/openapi.json")).json()
         assert "/api/frontdesk/docs" in spec["info"]["description"]
         for service in ("frontdesk", "fees"):
