@@ -66,7 +66,7 @@ async def test_every_service_docs_offline_through_the_gateway(
 ) -> None:
     apps = await start_departments(start_service, ("frontdesk", "fees"))
     gw = await start_gateway({n: a.url for n, a in apps.items()})
-    async with httpx.AsyncClient(base_url=gw.url) as anonymous:
+    async with httpx.AsyncClient(base_url=gw.url, timeout=30) as anonymous:
         r = await anonymous.get("/docs")
         assert r.status_code == 200
         assert not EXTERNAL_URL.search(r.content), EXTERNAL_URL.search(r.content)
