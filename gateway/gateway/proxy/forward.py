@@ -8,6 +8,7 @@ included), and a ``Location`` the service answers with never shows the service's
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote
 
 import httpx
@@ -29,6 +30,7 @@ HOP_BY_HOP = frozenset(
         "content-length",
     }
 )
+_CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 # Set by the gateway only: a caller's own value is dropped.
 GATEWAY_SET = frozenset({"x-forwarded-prefix"})
 
@@ -37,10 +39,24 @@ def prefix_of(service: str) -> str:
     return f"/api/{service}"
 
 
+class BadHeader(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"header {name} has a control character")
+        self.name = name
+
+
 def forward_headers(request: Request, service: str) -> list[tuple[bytes, bytes]]:
-    """The caller's headers as raw bytes, less hop-by-hop ones, plus the ``X-Forwarded-*``."""
+    """The caller's headers as raw bytes (surrounding white space dropped, as HTTP says), less
+    hop-by-hop ones, plus the ``X-Forwarded-*``; a control character in a value: BadHeader."""
     dropped = HOP_BY_HOP | GATEWAY_SET
-    headers = [(k, v) for k, v in request.headers.raw if k.decode("latin-1").lower() not in dropped]
+    headers = []
+    for name, raw in request.headers.raw:
+        if name.decode("latin-1").lower() in dropped:
+            continue
+        value = raw.strip(b" \t")
+        if _CONTROL.search(value):
+            raise BadHeader(name.decode("latin-1"))
+        headers.append((name, value))
     client = (request.client.host if request.client else "").encode()
     prior = [v for k, v in headers if k.lower() == b"x-forwarded-for"]
     headers = [(k, v) for k, v in headers if k.lower() != b"x-forwarded-for"]
@@ -93,11 +109,19 @@ async def forward(
             field="path",
         )
     try:
+        headers = forward_headers(request, service)
+    except BadHeader as exc:
+        return problem(400, str(exc), instance=request.url.path, field=exc.name)
+    try:
         upstream = await client.request(
-            request.method,
-            url,
-            headers=forward_headers(request, service),
-            content=await request.body(),
+            request.method, url, headers=headers, content=await request.body()
+        )
+    except httpx.LocalProtocolError as exc:  # something in the request HTTP cannot carry
+        return problem(
+            400,
+            f"the request cannot be forwarded ({exc})",
+            title="Bad Request",
+            instance=request.url.path,
         )
     except httpx.TimeoutException:
         return problem(
