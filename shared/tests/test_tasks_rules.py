@@ -509,5 +509,7 @@ async def test_assignee_me_lists_my_tasks(db: Database) -> None:
     await act(db, other.id, "assign", assignee="tech-chan")
     lee = Principal(user_id="id-tech-lee", username="tech-lee", roles=frozenset({DEPT}))
     async with db.sessions() as s:
-        found = (await s.scalars(rules.list_query(DEPT, lee, assignee="me"))).all()
+        found = (
+            await s.scalars(rules.list_query(DEPT, lee, rules.LIST.query(assignee="me")))
+        ).all()
     assert [t.id for t in found] == [mine.id]
