@@ -109,6 +109,8 @@ def test_up_runs_everything_keeps_data_and_stops_clean(data_dir: Path) -> None:
     banner = up.wait_ready()
     assert "(embedded" in banner and f"at {url}" in banner
     password = banner.split("generated password: ")[1].split()[0]
+    logs = list((data_dir / "logs").glob("*.log"))
+    assert logs and not [log.name for log in logs if password in log.read_text(errors="replace")]
     assert (data_dir / "nats").is_dir() and (data_dir / "frontdesk.db").exists()
     with sign_in(url, password) as admin:
         health = admin.get("/api/health")

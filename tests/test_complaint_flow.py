@@ -149,7 +149,13 @@ async def test_complaints_across_departments(make_system) -> None:
         wo = await the_task(tech, "engineering", "workorders", help_id)
         r = await cleaner.post(f"/api/engineering/v1/workorders/{wo['id']}/start")
         assert r.status_code == 403  # not their department
+        r = await tech.post(
+            f"/api/engineering/v1/workorders/{wo['id']}/assign", json={"assignee": "cleaner"}
+        )
+        assert r.status_code == 422 and r.json()["field"] == "assignee"  # not an engineer
         await work(tech, "engineering", "workorders", wo, "tech", "Reset the boiler")
+        r = await tech.get("/api/engineering/v1/workorders", params={"assignee": "me"})
+        assert [t["id"] for t in r.json()["items"]] == [wo["id"]]
         await status(clerk, help_id, "resolved")
         cb = await callback_of(clerk, help_id)
         await act(
@@ -160,6 +166,7 @@ async def test_complaints_across_departments(make_system) -> None:
         closed = await status(boss, help_id, "closed")
         steps = [(s["action"], s["department"]) for s in closed["timeline"]]
         assert ("task_completed", "engineering") in steps and ("closed", "frontdesk") in steps
+        assert closed["assignee"] == "tech"  # the complaint shows who did the work
         done = next(s for s in closed["timeline"] if s["action"] == "task_completed")
         assert done["details"]["notes"] == "Reset the boiler" and done["actor"] == "tech"
 
@@ -321,6 +328,11 @@ async def one_task_and_one_callback_through_faults(
     NATS failing (``nats_down`` ... ``nats_up``) during the second; completed with the front desk
     restarted mid-way: each ends with exactly one work order and one callback."""
     async with signed_in(system.gateway_url) as admin:
+        r = await admin.post(
+            "/api/users",
+            json={"username": "tech", "password": "tech-password", "roles": ["engineering"]},
+        )
+        assert r.status_code == 201, r.text  # the assignee must be an engineer
         place = await setup_place(admin)
         ids = []
         for n in range(12):

@@ -41,6 +41,11 @@ async def test_two_engineering_replicas_on_one_database(on_postgres, make_system
     )
     replica_url = second.ready_url.removesuffix("/readyz")  # type: ignore[union-attr]
     async with signed_in(system.gateway_url) as admin:
+        r = await admin.post(
+            "/api/users",
+            json={"username": "tech", "password": "tech-password", "roles": ["engineering"]},
+        )
+        assert r.status_code == 201, r.text  # the assignee must be an engineer
         place = await setup_place(admin)
         ids = []
         for n in range(COMPLAINTS):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from pathlib import Path
 import httpx
 import structlog
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.proxy.api import router as proxy_router
 from gateway.settings import GatewaySettings
@@ -18,6 +20,7 @@ from gateway.users.api import router as users_router
 from propops.bus import Bus
 from propops.db import Database
 from propops.errors import PROBLEM_RESPONSES
+from propops.messaging.outbox import OutboxRelay
 from propops.runtime import tune_gc
 from propops.service import base_app, open_database
 from propops.settings import DEPARTMENTS
@@ -32,7 +35,31 @@ class GatewayContext:
     bus: Bus
     http: httpx.AsyncClient
     urls: dict[str, str]
-    active_cache: dict[str, tuple[bool, float]] = field(default_factory=dict)
+    # the proxy's look at each user: (active, version) or None if unknown, and when
+    active_cache: dict[str, tuple[tuple[bool, int] | None, float]] = field(default_factory=dict)
+
+
+async def first_admin(session: AsyncSession, settings: GatewaySettings) -> None:
+    """Create user ``admin`` when there is no user at all. Its password is
+    ``PROPOPS_ADMIN_PASSWORD`` (``propops up`` sets one it generated and prints it itself);
+    without it, one is generated only when stderr is a terminal, and shown there, never logged.
+    """
+    if await users.has_users(session):
+        return
+    password, generated = settings.admin_password, False
+    if not password:
+        if not sys.stderr.isatty():
+            log.error(
+                "no_admin",
+                note="no user exists and PROPOPS_ADMIN_PASSWORD is not set: set it and restart, "
+                "or add an admin with `propops user add admin --role admin`",
+            )
+            return
+        password, generated = users.generate_password(), True
+    await users.ensure_first_admin(session, password)
+    log.warning("first_admin_created", username="admin", generated=generated)
+    if generated:
+        print(f"Sign in as 'admin' with the generated password: {password}", file=sys.stderr)
 
 
 # The gateway's docs page links to each service's own, loaded through the gateway.
@@ -51,16 +78,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_database(settings, Path(__file__).parent / "migrations") as db:
             async with db.sessions() as session:
-                generated = await users.ensure_first_admin(session, settings.admin_password)
-            if generated:
-                log.warning(
-                    "first_admin_created",
-                    username="admin",
-                    password=generated,
-                    note="shown once; change it with PATCH /api/users/{id}",
-                )
+                await first_admin(session, settings)
+                await users.publish_all(session)
             bus = Bus(settings)
+            relay = OutboxRelay(
+                db, bus, service_name="gateway", sweep_seconds=settings.outbox_sweep_seconds
+            )
             await bus.start()
+            await relay.start()
             http = httpx.AsyncClient(
                 timeout=httpx.Timeout(
                     settings.proxy_timeout, connect=settings.proxy_connect_timeout
@@ -73,6 +98,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 yield
             finally:
                 await http.aclose()
+                await relay.stop()
                 await bus.close()
 
     app = base_app(
@@ -82,6 +108,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.behind_gateway = False  # propops.errors.forwarded_prefix
+    app.state.user_check = users.check_principal
     app.include_router(users_router, responses=PROBLEM_RESPONSES)
     app.include_router(proxy_router)
     return app

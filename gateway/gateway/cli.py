@@ -1,4 +1,5 @@
-"""The ``propops`` command: ``propops up`` runs the whole system, ``propops user add`` a user."""
+"""The ``propops`` command: ``propops up`` runs the whole system, ``propops user add`` adds a
+user, ``propops user reset-password`` sets one's password."""
 
 from __future__ import annotations
 
@@ -7,13 +8,20 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
+from pydantic import ValidationError
 
 from gateway import supervisor as sv
 from propops.settings import DEPARTMENTS
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+T = TypeVar("T")
 
 app = typer.Typer(help="PropOps: run the system and manage it.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage gateway users.", no_args_is_help=True)
@@ -36,6 +44,13 @@ def up() -> None:
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)
     p = sv.plan(dict(os.environ))
+    # The first admin's password: chosen here when not given, handed to the gateway in its
+    # environment (used only if it has no user yet) and shown on this terminal, never logged.
+    generated = None
+    if not p.env.get("PROPOPS_ADMIN_PASSWORD"):
+        from gateway.users.service import generate_password
+
+        generated = p.env["PROPOPS_ADMIN_PASSWORD"] = generate_password()
     try:
         nats_url = p.nats_url
         if nats_url is None:
@@ -63,10 +78,9 @@ def up() -> None:
                 f"\nPropOps is ready in {elapsed:.1f}s at {p.gateway_url}  (API docs: "
                 f"{p.gateway_url}/docs, health: {p.gateway_url}/api/health)"
             )
-        password = sv.first_admin_password(gateway_log, offset)
-        if password:
+        if generated and sv.first_admin_created(gateway_log, offset):
             typer.echo(
-                f"Sign in as 'admin' with the generated password: {password}\n"
+                f"Sign in as 'admin' with the generated password: {generated}\n"
                 "(shown once; set PROPOPS_ADMIN_PASSWORD before the first start to choose it)"
             )
         else:
@@ -111,14 +125,8 @@ def user_add(
     property_id: Annotated[list[str] | None, typer.Option("--property-id")] = None,
 ) -> None:
     """Add a user to the gateway's database (PROPOPS_DATA_DIR or PROPOPS_DATABASE_URL)."""
-    from pydantic import ValidationError
-
-    from gateway.settings import GatewaySettings
     from gateway.users import service
     from gateway.users.schemas import UserIn
-    from propops.db import Database
-    from propops.errors import DomainError
-    from propops.migrations import upgrade
 
     try:
         data = UserIn(
@@ -130,26 +138,72 @@ def user_add(
     except ValidationError as exc:
         typer.echo(f"invalid: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}", err=True)
         raise typer.Exit(2) from None
+
+    async def add(session: AsyncSession) -> str:
+        user = await service.create_user(session, data)
+        await session.commit()
+        return user.id
+
+    user_id = _on_gateway_db("add", add)
+    typer.echo(f"user {username} added (id {user_id}, roles {', '.join(sorted(set(role)))})")
+
+
+@user_app.command("reset-password")
+def user_reset_password(
+    username: str,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the new password from stdin")
+    ] = False,
+) -> None:
+    """Set a user's password (an admin's task, on the gateway's database). The user's tokens
+    stop working: sign in again with the new password."""
+    from gateway.users import service
+    from gateway.users.schemas import UserPatch
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        UserPatch(password=password)
+    except ValidationError as exc:
+        typer.echo(f"invalid: password: {exc.errors()[0]['msg']}", err=True)
+        raise typer.Exit(2) from None
+
+    async def reset(session: AsyncSession) -> str:
+        user = await service.reset_password(session, username, password)
+        await session.commit()
+        return user.id
+
+    user_id = _on_gateway_db("reset-password", reset)
+    typer.echo(f"password of {username} reset (id {user_id}); their tokens no longer work")
+
+
+def _on_gateway_db(command: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` in a session on the gateway's database (brought to head first); a
+    ``DomainError`` is a message and exit code 1."""
+    from gateway.settings import GatewaySettings
+    from propops.db import Database
+    from propops.errors import DomainError
+    from propops.migrations import upgrade
+
     settings = GatewaySettings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
-    async def _add() -> str:
+    async def run() -> T:
         db = Database(settings.resolved_database_url())
         try:
             await upgrade(db.engine, Path(__file__).parent / "migrations", "gateway")
             async with db.sessions() as session:
-                user = await service.create_user(session, data)
-                await session.commit()
-                return user.id
+                return await work(session)
         finally:
             await db.dispose()
 
     try:
-        user_id = asyncio.run(_add())
+        return asyncio.run(run())
     except DomainError as exc:
-        typer.echo(f"propops user add: {exc.detail}", err=True)
+        typer.echo(f"propops user {command}: {exc.detail}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"user {username} added (id {user_id}, roles {', '.join(sorted(set(role)))})")
 
 
 def main() -> None:

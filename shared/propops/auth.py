@@ -3,13 +3,20 @@
 Rights (one rule for the gateway and every service): a department's role reads and writes its own
 service; ``manager`` reads every service; ``admin`` does everything. A user's ``property_ids``
 scope what they see (empty: every property).
+
+A token carries the user's ``version`` when it was issued (claim ``ver``). Every change to a
+user (roles, properties, deactivation, password) raises the version, so old tokens stop
+working: the gateway checks its users table, each service its copy (``propops.directory``).
+The app names that check in ``app.state.user_check`` (see ``UserCheck``); ``current_principal``
+runs it on every request.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import jwt
 from fastapi import Depends, Request
@@ -38,6 +45,7 @@ class Principal:
     username: str
     roles: frozenset[str]
     property_ids: frozenset[str] = field(default_factory=frozenset)
+    token_version: int = 0  # the user's version when the token was issued (0: not given)
 
     @property
     def is_admin(self) -> bool:
@@ -56,6 +64,29 @@ def can(principal: Principal, service: str, *, write: bool) -> bool:
     return not write and "manager" in principal.roles
 
 
+class UserState(Protocol):
+    """What the gateway (its users) and a service (its copy) know of a user now."""
+
+    active: bool
+    version: int
+
+
+def refuse_stale_token(principal: Principal, user: UserState | None) -> None:
+    """The one rule for a token against the user's current state: 401 if the user is
+    deactivated or changed after the token was issued. ``None`` (the user is not known) passes:
+    callers decide whether an unknown user may be trusted."""
+    if user is None:
+        return
+    if not user.active:
+        raise Unauthorized("user is deactivated")
+    if principal.token_version < user.version:
+        raise Unauthorized("the user was changed after this token was issued: sign in again")
+
+
+# The app's check of a principal against the user's current state (``app.state.user_check``).
+UserCheck = Callable[[Request, Principal], Awaitable[None]]
+
+
 def check_property(principal: Principal, property_id: str) -> None:
     if not principal.sees_property(property_id):
         raise Forbidden(f"no access to property {property_id}", field="property_id")
@@ -68,6 +99,7 @@ def issue_token(
     username: str,
     roles: list[str],
     property_ids: list[str] | None = None,
+    version: int = 0,
     ttl_seconds: int | None = None,
 ) -> str:
     now = datetime.now(UTC)
@@ -76,6 +108,7 @@ def issue_token(
         "name": username,
         "roles": sorted(roles),
         "props": sorted(property_ids or []),
+        "ver": version,
         "iss": settings.jwt_issuer,
         "iat": now,
         "exp": now + timedelta(seconds=ttl_seconds or settings.jwt_ttl_seconds),
@@ -102,6 +135,7 @@ def decode_token(settings: ServiceSettings, token: str) -> Principal:
         username=str(claims.get("name", claims["sub"])),
         roles=roles,
         property_ids=frozenset(claims.get("props", [])),
+        token_version=int(claims.get("ver") or 0),
     )
 
 
@@ -119,6 +153,9 @@ async def current_principal(
     if creds is None or creds.scheme.lower() != "bearer" or not creds.credentials:
         raise Unauthorized("missing bearer token")
     principal = decode_token(_settings(request), creds.credentials)
+    check: UserCheck | None = getattr(request.app.state, "user_check", None)
+    if check is not None:
+        await check(request, principal)
     request.state.principal = principal
     return principal
 

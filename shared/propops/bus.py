@@ -1,4 +1,5 @@
-"""NATS JetStream: one stream per department, durable pull consumers, deduplicated publish.
+"""NATS JetStream: one stream per department (and the gateway), durable pull consumers,
+deduplicated publish.
 
 The connection is made in the background and retried forever, so a service starts (and reports
 not-ready) while NATS is down, and carries on by itself when NATS comes back.
@@ -25,8 +26,8 @@ from nats.js.api import (
 )
 from nats.js.errors import NotFoundError
 
-from propops.events.catalog import stream_for, stream_subjects, subject_for
-from propops.settings import DEPARTMENTS, ServiceSettings
+from propops.events.catalog import PUBLISHERS, stream_for, stream_subjects, subject_for
+from propops.settings import ServiceSettings
 
 log = structlog.get_logger("propops.bus")
 
@@ -160,9 +161,9 @@ class Bus:
                 self._last_error = type(exc).__name__
 
     async def ensure_streams(self) -> None:
-        """Create or update every department's stream (idempotent)."""
+        """Create or update every publisher's stream (idempotent)."""
         js = self._js()
-        for dept in DEPARTMENTS:
+        for dept in PUBLISHERS:
             cfg = StreamConfig(
                 name=stream_for(dept, self.namespace),
                 subjects=stream_subjects(dept, self.namespace),

@@ -23,6 +23,8 @@ from propops.bodylimit import BodyLimit
 from propops.bus import STARTING, UNREACHABLE, Bus, BusUnavailable
 from propops.context import BackgroundJob, ServiceContext
 from propops.db import Database
+from propops.directory.feature import directory_feature
+from propops.directory.service import check_principal
 from propops.docs import install_docs
 from propops.errors import PROBLEM_RESPONSES, install_problem_handlers
 from propops.feature import Feature
@@ -54,8 +56,10 @@ def build_service_app(
 ) -> FastAPI:
     """A department service made of ``features``. Shared migration histories of features
     (e.g. department tasks) are applied between the messaging migrations and the service's own
-    (``migrations``)."""
+    (``migrations``). Every service also keeps a copy of the gateway's users
+    (``propops.directory``) and checks each token against it."""
     name = settings.service_name
+    features = [directory_feature(), *features]
     subscriptions = [s for f in features for s in f.subscriptions]
     jobs = [j for f in features for j in f.jobs]
     extra_migrations = [f.migrations for f in features if f.migrations is not None]
@@ -67,6 +71,7 @@ def build_service_app(
                 yield
 
     app = base_app(settings, title=title, description=description, lifespan=lifespan)
+    app.state.user_check = check_principal
     app.include_router(ops_router(), responses=PROBLEM_RESPONSES)
     rights = Depends(require_service_rights(name))
     for feature in features:

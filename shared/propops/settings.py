@@ -35,6 +35,8 @@ class ServiceSettings(BaseSettings):
     jwt_secret: str = "dev-insecure-secret-change-me-32bytes!"
     jwt_issuer: str = "propops-gateway"
     jwt_ttl_seconds: int = 8 * 3600
+    # how long a service trusts its last look at a user's state (propops.directory)
+    user_check_cache_seconds: float = Field(default=1.0, ge=0)
 
     # bus
     # Replicas of each department's stream: 1 on a single server, 3 on a 3-node JetStream

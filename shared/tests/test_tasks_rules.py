@@ -16,10 +16,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from propops.auth import Principal
 from propops.db import Database
+from propops.directory import DIRECTORY_SCRIPTS, DIRECTORY_VERSION_TABLE
+from propops.directory.service import apply_change
 from propops.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionFailed
 from propops.events import new_event
 from propops.events.catalog import complaint_event_type
-from propops.events.payloads import ComplaintChanged, ComplaintRerouted, SiteVisited
+from propops.events.payloads import ComplaintChanged, ComplaintRerouted, SiteVisited, UserChanged
 from propops.messaging.models import OutboxRow
 from propops.messaging.subscriptions import On, handlers_by_type
 from propops.migrations import upgrade
@@ -36,9 +38,30 @@ ALL = Principal(user_id="u", username="boss", roles=frozenset({"admin"}))
 @pytest.fixture
 async def db(make_db_url: Callable[[str], Awaitable[str]]) -> AsyncIterator[Database]:
     database = Database(await make_db_url("tasks"))
-    await upgrade(database.engine, None, "tasks", [task_feature(DEPT, "workorders").migrations])
+    await upgrade(
+        database.engine,
+        None,
+        "tasks",
+        [(DIRECTORY_SCRIPTS, DIRECTORY_VERSION_TABLE), task_feature(DEPT, "workorders").migrations],
+    )
+    async with database.sessions() as s:  # the engineers the gateway told the service about
+        for name in ("tech-lee", "tech-chan", "head-wong"):
+            await apply_change(s, user(name, DEPT))
+        await s.commit()
     yield database
     await database.dispose()
+
+
+def user(name: str, *roles: str, active: bool = True, version: int = 1) -> UserChanged:
+    return UserChanged(
+        user_id=f"id-{name}",
+        username=name,
+        roles=list(roles),
+        property_ids=[],
+        active=active,
+        version=version,
+        changed_at=datetime.now(UTC),
+    )
 
 
 async def dispatched_task(db: Database, **fields: object) -> Task:
@@ -453,3 +476,40 @@ async def test_merged_handlers_run_every_feature_in_one_transaction(db: Database
         await handlers[event.type](s, c, event)
         await s.commit()
     assert seen == [f"own:{c.complaint_id}"] and await task_count(db) == 1
+
+
+async def test_the_assignee_must_be_an_active_user_of_the_department(db: Database) -> None:
+    async with db.sessions() as s:
+        await apply_change(s, user("cleaner-ho", "cleaning"))
+        await apply_change(s, user("tech-gone", DEPT, active=False))
+        await s.commit()
+    task = await dispatched_task(db)
+    for name, why in (
+        ("nobody", "no user named 'nobody'"),
+        ("tech-gone", "deactivated"),
+        ("cleaner-ho", "not in engineering"),
+    ):
+        with pytest.raises(Invalid) as caught:
+            await act(db, task.id, "assign", assignee=name)
+        assert caught.value.field == "assignee" and why in caught.value.detail
+    assert (await act(db, task.id, "assign", assignee="tech-chan")).assignee == "tech-chan"
+    # a later change to the user (here: moved out of engineering) counts, an older one not
+    async with db.sessions() as s:
+        assert await apply_change(s, user("tech-chan", "cleaning", version=2))
+        assert not await apply_change(s, user("tech-chan", DEPT, version=1))
+        await s.commit()
+    assert (await act(db, task.id, "assign", assignee="tech-lee")).assignee == "tech-lee"
+    with pytest.raises(Invalid):
+        await act(db, task.id, "assign", assignee="tech-chan")
+
+
+async def test_assignee_me_lists_my_tasks(db: Database) -> None:
+    mine, other = await dispatched_task(db), await dispatched_task(db)
+    await act(db, mine.id, "assign", assignee="tech-lee")
+    await act(db, other.id, "assign", assignee="tech-chan")
+    lee = Principal(user_id="id-tech-lee", username="tech-lee", roles=frozenset({DEPT}))
+    async with db.sessions() as s:
+        found = (
+            await s.scalars(rules.list_query(DEPT, lee, rules.LIST.query(assignee="me")))
+        ).all()
+    assert [t.id for t in found] == [mine.id]

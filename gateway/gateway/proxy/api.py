@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
@@ -10,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from gateway.proxy.forward import forward
 from gateway.supervisor import read_status
-from propops.auth import Forbidden, Unauthorized, can, decode_token
+from propops.auth import Forbidden, Principal, Unauthorized, can, decode_token, refuse_stale_token
 from propops.bus import STARTING
 from propops.docs import ASSETS, DOC_PATHS
 from propops.errors import NotFound
@@ -26,22 +27,30 @@ PUBLIC_PREFIXES: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {
 }
 
 
-async def _check_active(request: Request, user_id: str) -> None:
-    """A deactivated user's token stops working at the gateway (cached a few seconds)."""
+async def _check_user(request: Request, principal: Principal) -> None:
+    """A deactivated or changed user's token stops working at the gateway (the user's state
+    cached ``user_cache_seconds``; a change made through this gateway clears it at once)."""
     ctx = request.app.state.ctx
     now = time.monotonic()
-    cached = ctx.active_cache.get(user_id)
+    cached = ctx.active_cache.get(principal.user_id)
     if cached is None or now - cached[1] > ctx.settings.user_cache_seconds:
         from gateway.users.models import User
 
         async with ctx.db.sessions() as session:
-            user = await session.get(User, user_id)
-            active = bool(user and user.active)
-        ctx.active_cache[user_id] = (active, now)
+            user = await session.get(User, principal.user_id)
+            state = None if user is None else (user.active, user.version)
+        ctx.active_cache[principal.user_id] = (state, now)
     else:
-        active = cached[0]
-    if not active:
-        raise Unauthorized("user is deactivated or no longer exists")
+        state = cached[0]
+    if state is None:
+        raise Unauthorized("user no longer exists")
+    refuse_stale_token(principal, UserSeen(*state))
+
+
+@dataclass(frozen=True)
+class UserSeen:
+    active: bool
+    version: int
 
 
 def _is_public(service: str, path: str, method: str) -> bool:
@@ -72,7 +81,7 @@ async def proxy(service: str, path: str, request: Request) -> Response:
         if scheme.lower() != "bearer" or not token:
             raise Unauthorized("missing bearer token")
         principal = decode_token(ctx.settings, token)
-        await _check_active(request, principal.user_id)
+        await _check_user(request, principal)
         write = request.method not in ("GET", "HEAD", "OPTIONS")
         if not can(principal, service, write=write):
             raise Forbidden(

@@ -7,7 +7,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.users import service
-from gateway.users.schemas import Token, UserIn, UserOut, UserPatch
+from gateway.users.models import User
+from gateway.users.schemas import PasswordChange, Token, UserIn, UserOut, UserPatch
 from propops.auth import Principal, Unauthorized, current_principal, issue_token, require_role
 from propops.concurrency import IfMatch, expected_version, set_etag
 from propops.context import get_session
@@ -30,6 +31,10 @@ async def token(
     if user is None:
         raise Unauthorized("wrong username or password, or the user is deactivated")
     await session.commit()
+    return token_for(request, user)
+
+
+def token_for(request: Request, user: User) -> Token:
     settings = request.app.state.settings
     return Token(
         access_token=issue_token(
@@ -38,9 +43,15 @@ async def token(
             username=user.username,
             roles=user.roles,
             property_ids=user.property_ids,
+            version=user.version,
         ),
         expires_in=settings.jwt_ttl_seconds,
     )
+
+
+def _changed(request: Request, user: User) -> None:
+    """After a committed change: the proxy's cached look at the user is stale."""
+    request.app.state.ctx.active_cache.pop(user.id, None)
 
 
 @router.get("/me", response_model=UserOut)
@@ -48,6 +59,25 @@ async def me(
     principal: Principal = Depends(current_principal), session: AsyncSession = Depends(get_session)
 ) -> UserOut:
     return UserOut.model_validate(await service.get_user(session, principal.user_id))
+
+
+@router.post(
+    "/me/password",
+    response_model=Token,
+    summary="Change my password",
+    description="The current password must be given. Every token issued before stops working; "
+    "the answer is a new token.",
+)
+async def change_my_password(
+    data: PasswordChange,
+    request: Request,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> Token:
+    user = await service.change_password(session, principal.user_id, data)
+    await session.commit()
+    _changed(request, user)
+    return token_for(request, user)
 
 
 @router.post("/users", status_code=201, response_model=UserOut, dependencies=[admin_only])
@@ -81,6 +111,7 @@ async def get_user(
 async def update_user(
     user_id: str,
     patch: UserPatch,
+    request: Request,
     response: Response,
     if_match: IfMatch = None,
     session: AsyncSession = Depends(get_session),
@@ -90,27 +121,36 @@ async def update_user(
     )
     out = UserOut.model_validate(user)
     await session.commit()
+    _changed(request, user)
     set_etag(response, user.version)
     return out
 
 
 @router.post("/users/{user_id}/deactivate", response_model=UserOut, dependencies=[admin_only])
 async def deactivate_user(
-    user_id: str, response: Response, session: AsyncSession = Depends(get_session)
+    user_id: str,
+    request: Request,
+    response: Response,
+    session: AsyncSession = Depends(get_session),
 ) -> UserOut:
     user = await service.update_user(session, user_id, UserPatch(active=False))
     out = UserOut.model_validate(user)
     await session.commit()
+    _changed(request, user)
     set_etag(response, user.version)
     return out
 
 
 @router.post("/users/{user_id}/activate", response_model=UserOut, dependencies=[admin_only])
 async def activate_user(
-    user_id: str, response: Response, session: AsyncSession = Depends(get_session)
+    user_id: str,
+    request: Request,
+    response: Response,
+    session: AsyncSession = Depends(get_session),
 ) -> UserOut:
     user = await service.update_user(session, user_id, UserPatch(active=True))
     out = UserOut.model_validate(user)
     await session.commit()
+    _changed(request, user)
     set_etag(response, user.version)
     return out

@@ -19,6 +19,11 @@ class UserIn(BaseModel):
     )
 
 
+class PasswordChange(BaseModel):
+    current_password: str = Field(max_length=200)
+    new_password: str = Field(min_length=8, max_length=200)
+
+
 class UserPatch(BaseModel):
     password: str | None = Field(default=None, min_length=8, max_length=200)
     roles: list[Role] | None = Field(default=None, min_length=1)

@@ -16,6 +16,7 @@ from propops.testing.fixtures import RunningApp, eventually
 from propops.testing.tasks import (
     auth,
     complaint,
+    known_user,
     one_task,
     publish,
     task_events,
@@ -31,6 +32,7 @@ DEPT = "engineering"
 async def eng(start_service) -> RunningApp:
     app = await start_service(create_app, DEPT)
     assert await app.ctx.bus.wait_ready(within=15)
+    await known_user(app, "tech-lee", DEPT)  # the gateway told engineering about its technician
     return app
 
 
@@ -111,6 +113,11 @@ async def test_assign_start_complete_over_http_emits_the_completion(eng: Running
     await eventually(published, what="completion published on NATS")
     r = await eng.client.get(f"/v1/{PATH}", params={"status": "completed", "assignee": "tech-lee"})
     assert [t["id"] for t in r.json()["items"]] == [order["id"]]
+    mine = auth(eng, DEPT, user="tech-lee")
+    r = await eng.client.get(f"/v1/{PATH}", params={"assignee": "me"}, headers=mine)
+    assert [t["id"] for t in r.json()["items"]] == [order["id"]]
+    r = await eng.client.get(f"/v1/{PATH}", params={"assignee": "me"})  # the admin has none
+    assert r.json()["items"] == []
 
 
 async def test_front_desk_reopens_and_reroutes_and_cancels(eng: RunningApp) -> None:
@@ -210,6 +217,11 @@ async def test_rights_engineering_writes_manager_reads_cleaning_neither(eng: Run
 
 async def test_bad_input_and_wrong_state_are_problems(eng: RunningApp) -> None:
     order = await dispatch(eng)
+    await known_user(eng, "guard-ma", "security")
+    await known_user(eng, "tech-left", DEPT, active=False)
+    for who in ("stranger", "guard-ma", "tech-left"):
+        r = await post(eng, order["id"], "assign", {"assignee": who})
+        assert r.status_code == 422 and r.json()["field"] == "assignee", r.text
     assert (await post(eng, order["id"], "assign", {"assignee": "tech-lee"})).status_code == 200
     r = await post(eng, order["id"], "complete", {"resolution_notes": "   "})
     assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"

@@ -142,6 +142,7 @@ async def test_help_complaint_through_engineering_and_callback(fd: RunningApp, p
     await task_event(fd, "created", c["id"])
     await task_event(fd, "started", c["id"])
     await eventually(lambda: _is(fd, c["id"], "in_progress"), what="in progress")
+    assert (await fd.client.get(f"/v1/complaints/{c['id']}")).json()["assignee"] == "Mr Lee"
     completion = await task_event(fd, "completed", c["id"], notes="Replaced the pipe joint")
     await republish(fd, completion)  # the same event again: changes nothing
     await eventually(lambda: _is(fd, c["id"], "resolved"), what="resolved")

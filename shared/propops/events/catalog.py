@@ -14,6 +14,9 @@ from pydantic import BaseModel
 from propops.events import payloads as p
 from propops.settings import DEPARTMENTS
 
+# Who publishes events: the departments, and the gateway (its users' changes).
+PUBLISHERS: tuple[str, ...] = (*DEPARTMENTS, "gateway")
+
 
 @dataclass(frozen=True)
 class EventSpec:
@@ -57,6 +60,11 @@ def complaint_event_type(verb: str) -> str:
 
 
 _SPECS: tuple[EventSpec, ...] = (
+    EventSpec(
+        "propops.gateway.user.changed.v1",
+        p.UserChanged,
+        "A gateway user was created or changed; services keep a copy (propops.directory).",
+    ),
     EventSpec(
         "propops.frontdesk.unit.registered.v1",
         p.UnitRegistered,
@@ -107,8 +115,8 @@ def _check_catalog() -> None:
         parts = spec.type.split(".")
         if len(parts) != 5 or parts[0] != "propops" or not re.fullmatch(r"v\d+", parts[4]):
             raise ValueError(f"bad event type name {spec.type!r}")
-        if parts[1] not in DEPARTMENTS:
-            raise ValueError(f"event {spec.type!r} names an unknown department")
+        if parts[1] not in PUBLISHERS:
+            raise ValueError(f"event {spec.type!r} names an unknown publisher")
 
 
 _check_catalog()
@@ -155,7 +163,7 @@ def verb_of(event_type: str) -> str:
 
 
 def stream_for(department: str, namespace: str = "") -> str:
-    """The JetStream stream holding one department's events."""
+    """The JetStream stream holding one publisher's (department's or gateway's) events."""
     base = f"PROPOPS_{department.upper()}"
     return f"{namespace.upper()}_{base}" if namespace else base
 

@@ -26,6 +26,22 @@ class UnitRegistered(BaseModel):
     time_zone: str | None = None  # the property's IANA time zone: "today" there (fees' due days)
 
 
+class UserChanged(BaseModel):
+    """gateway: a user was created or changed (roles, properties, active, password).
+
+    ``version`` grows with every change; a token carries the version it was issued at, and
+    services refuse a token older than the version they hold (``propops.directory``).
+    """
+
+    user_id: str
+    username: str
+    roles: list[str]
+    property_ids: list[str]
+    active: bool
+    version: int
+    changed_at: datetime
+
+
 class AccountOpened(BaseModel):
     """fees: an account was opened for a unit."""
 

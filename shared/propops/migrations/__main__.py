@@ -18,13 +18,18 @@ from propops.migrations import MESSAGING_SCRIPTS, MESSAGING_VERSION_TABLE, _conf
 
 def shared_scripts(package: str) -> tuple[Path, str] | None:
     """The script folder and version table of a shared library's migrations, if ``package``
-    names one: ``propops`` (messaging) or ``propops.tasks`` (department tasks)."""
+    names one: ``propops`` (messaging), ``propops.tasks`` (department tasks) or
+    ``propops.directory`` (the copy of the gateway's users)."""
     if package == "propops":
         return MESSAGING_SCRIPTS, MESSAGING_VERSION_TABLE
     if package == "propops.tasks":
         from propops.tasks import TASKS_SCRIPTS, TASKS_VERSION_TABLE
 
         return TASKS_SCRIPTS, TASKS_VERSION_TABLE
+    if package == "propops.directory":
+        from propops.directory import DIRECTORY_SCRIPTS, DIRECTORY_VERSION_TABLE
+
+        return DIRECTORY_SCRIPTS, DIRECTORY_VERSION_TABLE
     return None
 
 
@@ -33,7 +38,8 @@ def main() -> None:
     parser.add_argument("action", choices=["revision"])
     parser.add_argument(
         "package",
-        help="service package, e.g. frontdesk; 'propops' (messaging) or 'propops.tasks'",
+        help="service package, e.g. frontdesk; 'propops' (messaging), 'propops.tasks' or "
+        "'propops.directory'",
     )
     parser.add_argument("-m", "--message", required=True)
     args = parser.parse_args()

@@ -20,6 +20,10 @@ Choices:
   same person fixes their own work), else to ``open``. ``reopen_count`` grows by one;
   ``started_at``, ``completed_at`` and ``resolution_notes`` are cleared (the history keeps them).
 - Assigning to the current assignee changes nothing (no history line, no event).
+- The assignee must be an active user holding the department's role in the service's copy of
+  the gateway's users (``propops.directory``), else 422 naming ``assignee``. Owners named by the
+  front desk's events (the dispatch's assignee, a site visit's department head) are taken as
+  they come: an event cannot be refused.
 - A task created from a dispatch that already names its owner (``assignee`` in the payload, or a
   recorded site visit) is created ``assigned``: one ``created`` event whose status is ``assigned``.
 
@@ -39,6 +43,7 @@ The front desk's events and their order (all rules below are idempotent in effec
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import structlog
@@ -47,6 +52,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propops.auth import Principal, check_property, scope_to_properties
 from propops.db import new_id, utcnow
+from propops.directory.service import require_member
 from propops.errors import Invalid, NotFound
 from propops.events.catalog import TASK_DEPARTMENTS, task_event_type
 from propops.events.payloads import ComplaintChanged, Contact, Place, SiteVisited, TaskChanged
@@ -192,11 +198,16 @@ async def assign(
     *,
     actor: str,
     notes: str | None = None,
+    checked: bool = True,
 ) -> Task:
+    """``checked``: the assignee must be an active member of the department (a person's
+    choice); ``False`` for an owner named by the front desk's event."""
     who = _required(assignee, "assignee")
     ensure_can(task, "assign")
     if task.assignee == who:
         return task
+    if checked:
+        await require_member(session, who, task.department, field="assignee")
     task.assignee = who
     to = ASSIGNED if task.status == OPEN else None
     return await _apply(session, task, "assign", "assigned", actor=actor, to=to, notes=notes)
@@ -274,7 +285,12 @@ LIST = ListSpec(
     filters=(
         Filter("complaint_id", column=Task.complaint_id, max_length=36),
         Filter("status", column=Task.status, values=STATUSES),
-        Filter("assignee", column=Task.assignee, max_length=100),
+        Filter(
+            "assignee",
+            column=Task.assignee,
+            max_length=100,
+            description="a username, or `me` (the caller)",
+        ),
         Filter("property_id", column=Task.property_id, max_length=36),
         Filter(
             "reference",
@@ -300,7 +316,10 @@ def list_query(
     department: str, principal: Principal, query: ListQuery | None = None
 ) -> Select[tuple[Task]]:
     stmt = select(Task).where(Task.department == department)
-    return LIST.apply(scope_to_properties(stmt, Task.property_id, principal), query or LIST.query())
+    query = query or LIST.query()
+    if query.filters.get("assignee") == "me":
+        query = replace(query, filters={**query.filters, "assignee": principal.username})
+    return LIST.apply(scope_to_properties(stmt, Task.property_id, principal), query)
 
 
 async def live_task(session: AsyncSession, department: str, complaint_id: str) -> Task | None:
@@ -443,6 +462,7 @@ async def apply_site_visit(
         visit.department_head,
         actor=FRONTDESK,
         notes=f"site visit: {visit.findings}" if visit.findings else "site visit",
+        checked=False,
     )
 
 

@@ -151,9 +151,16 @@ def token_for(
     *roles: str,
     property_ids: list[str] | None = None,
     user_id: str = "test-user",
+    version: int = 1,
 ) -> str:
+    """A token as the gateway issues it (``version``: the user's, 1 for a new user)."""
     return issue_token(
-        settings, user_id=user_id, username=user_id, roles=list(roles), property_ids=property_ids
+        settings,
+        user_id=user_id,
+        username=user_id,
+        roles=list(roles),
+        property_ids=property_ids,
+        version=version,
     )
 
 

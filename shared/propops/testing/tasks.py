@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from propops.events import CloudEvent, new_event
 from propops.events.catalog import complaint_event_type, subject_for, task_event_type
-from propops.events.payloads import ComplaintChanged
+from propops.events.payloads import ComplaintChanged, UserChanged
 from propops.messaging.models import InboxRow, OutboxRow
 from propops.testing.fixtures import RunningApp, eventually, token_for
 
@@ -53,6 +53,31 @@ async def publish(
     await app.ctx.bus.publish(
         subject_for(event.type, app.settings.nats_namespace), event.to_json(), msg_id or event.id
     )
+    return event
+
+
+async def known_user(
+    app: RunningApp,
+    username: str,
+    *roles: str,
+    active: bool = True,
+    version: int = 1,
+    user_id: str | None = None,
+) -> CloudEvent:
+    """Publish the gateway's event about a user (as the gateway would) and wait until the
+    service's copy of the users has it."""
+    change = UserChanged(
+        user_id=user_id or username,
+        username=username,
+        roles=list(roles),
+        property_ids=[],
+        active=active,
+        version=version,
+        changed_at=datetime.now(UTC),
+    )
+    event = new_event(change, subject=change.user_id)
+    await app.ctx.bus.publish(app.ctx.bus.subject(event.type), event.to_json(), event.id)
+    await wait_handled(app, event)
     return event
 
 
@@ -106,6 +131,7 @@ async def dispatch_to_completion(app: RunningApp, department: str, path: str) ->
     """The front desk dispatches a complaint; the department's own role assigns, starts and
     completes its task over HTTP; the completion goes out as the department's event."""
     c = complaint(department)
+    await known_user(app, "tech-lee", department)
     await publish(app, c, "dispatched", subject=c.complaint_id)
     task = await one_task(app, path, c.complaint_id)
     assert task["status"] == "open" and task["department"] == department

@@ -501,6 +501,8 @@ async def on_task_event(
     if stale or complaint.status in FINAL_STATES:
         session.add(task_step)  # e.g. the old department's task after a reroute
         return
+    if assignee and complaint.assignee != assignee:
+        complaint.assignee = assignee  # who works on it, as the department says
     if verb == "started" and COMPLAINT.can(complaint.status, "start"):
         await COMPLAINT.apply(
             session,

@@ -25,10 +25,13 @@ router = APIRouter(tags=["parties"])
 
 @router.post("/parties", status_code=201, response_model=PartyOut)
 async def create_party(
-    data: PartyIn, request: Request, session: AsyncSession = Depends(get_session)
+    data: PartyIn,
+    request: Request,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
 ) -> JSONResponse:
     async def create() -> PartyOut:
-        return PartyOut.masked(await service.create_party(session, data))
+        return PartyOut.masked(await service.create_party(session, data, principal))
 
     return await idempotent_create(request, session, data, create)
 
@@ -36,9 +39,11 @@ async def create_party(
 @router.get("/parties", response_model=Page[PartyOut])
 async def list_parties(
     query: ListQuery = Depends(service.PARTIES.dependency),
+    principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> Page[PartyOut]:
-    return await paginate(session, service.list_parties(query), query.page, PartyOut.masked)
+    stmt = service.list_parties(query, principal)
+    return await paginate(session, stmt, query.page, PartyOut.masked)
 
 
 @router.get(
@@ -47,9 +52,12 @@ async def list_parties(
     description="One party; the phone is shown in full, the ID number stays masked.",
 )
 async def get_party(
-    party_id: str, response: Response, session: AsyncSession = Depends(get_session)
+    party_id: str,
+    response: Response,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
 ) -> PartyOut:
-    party = await service.get_party(session, party_id)
+    party = await service.get_party(session, party_id, principal)
     response.headers["ETag"] = etag(party.version)
     return PartyOut.masked(party).model_copy(update={"phone": party.phone})
 
@@ -105,7 +113,8 @@ async def end_occupancy(
 @router.get("/occupancies", response_model=Page[OccupancyOut])
 async def list_occupancies(
     query: ListQuery = Depends(service.OCCUPANCIES.dependency),
+    principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> Page[OccupancyOut]:
-    stmt = service.list_occupancies(query)
+    stmt = service.list_occupancies(query, principal)
     return await paginate(session, stmt, query.page, OccupancyOut.model_validate)

@@ -13,12 +13,16 @@ from propops.lists import digits, keep_search_text, search_text
 
 
 class Party(IdMixin, TimestampMixin, Base):
+    """A person or company. ``property_id`` is where it was registered (optional for users
+    who see every property); it is seen there and wherever it holds a unit."""
+
     __tablename__ = "parties"
 
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)  # person | company
     phone: Mapped[str] = mapped_column(String(40), nullable=False)
     id_number: Mapped[str | None] = mapped_column(String(60))
+    property_id: Mapped[str | None] = mapped_column(ForeignKey("properties.id"), index=True)
     # for phone= and q= (propops.lists): the phone's digits, the name normalized; kept on write
     phone_digits: Mapped[str] = mapped_column(String(40), index=True, nullable=False, default="")
     search_text: Mapped[str] = mapped_column(String(300), nullable=False, default="")

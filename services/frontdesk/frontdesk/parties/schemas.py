@@ -16,6 +16,11 @@ class PartyIn(BaseModel):
     phone: str = Field(min_length=3, max_length=40, pattern=r"^\+?[0-9][0-9 ()-]*$")
     id_number: str | None = Field(default=None, min_length=3, max_length=60)
     kind: PartyKind = "person"
+    property_id: str | None = Field(
+        default=None,
+        max_length=36,
+        description="where the party is registered; required for a user limited to properties",
+    )
 
 
 class PartyPatch(BaseModel):
@@ -47,6 +52,7 @@ class PartyOut(BaseModel):
     phone: str
     id_number: str | None
     version: int
+    property_id: str | None
     created_at: datetime
 
     @classmethod

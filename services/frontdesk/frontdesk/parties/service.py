@@ -1,8 +1,15 @@
-"""Rules of parties and occupancy."""
+"""Rules of parties and occupancy.
+
+Property scope: an occupancy is seen by the users of its unit's property; a party by the users
+of the property it was registered at and of every property where it holds (or held) a unit.
+Outside that, a party or an occupancy does not exist for the user (lists leave it out, a look-up
+is 404), so a phone number never leaks across properties.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,23 +17,59 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from frontdesk.parties.models import Occupancy, Party
 from frontdesk.parties.schemas import OccupancyIn, Occupant, PartyIn, PartyPatch
 from frontdesk.register.models import Property, Unit
-from propops.auth import Principal, check_property
+from propops.auth import Principal, check_property, scope_to_properties
 from propops.errors import Conflict, Invalid, NotFound
 from propops.lifecycle import guard
 from propops.lists import Filter, ListQuery, ListSpec, contains, digits, normalize
 from propops.masking import mask_phone
 from propops.timezones import DEFAULT_TIME_ZONE, today_in
 
+T = TypeVar("T", bound=tuple[Any, ...])
 
-async def create_party(session: AsyncSession, data: PartyIn) -> Party:
+
+async def create_party(
+    session: AsyncSession, data: PartyIn, principal: Principal | None = None
+) -> Party:
+    if data.property_id is None:
+        if principal is not None and principal.property_ids:
+            raise Invalid(
+                "property_id is required: you see only some properties", field="property_id"
+            )
+    else:
+        if await session.get(Property, data.property_id) is None:
+            raise Invalid(f"property {data.property_id} does not exist", field="property_id")
+        if principal is not None:
+            check_property(principal, data.property_id)
     party = Party(**data.model_dump())
     session.add(party)
     await session.flush()
     return party
 
 
-async def get_party(session: AsyncSession, party_id: str, *, field: str = "party_id") -> Party:
-    party = await session.get(Party, party_id)
+def visible_parties(stmt: Select[T], principal: Principal | None) -> Select[T]:
+    """Limit a query of parties to those the user may see (see the module's note)."""
+    if principal is None or not principal.property_ids:
+        return stmt
+    props = principal.property_ids
+    held = (
+        select(Occupancy.party_id)
+        .join(Unit, Unit.id == Occupancy.unit_id)
+        .where(Unit.property_id.in_(props))
+    )
+    return stmt.where(or_(Party.property_id.in_(props), Party.id.in_(held)))
+
+
+async def get_party(
+    session: AsyncSession,
+    party_id: str,
+    principal: Principal | None = None,
+    *,
+    field: str = "party_id",
+) -> Party:
+    """A party the user may see, else 404 naming ``field``."""
+    party = await session.scalar(
+        visible_parties(select(Party).where(Party.id == party_id), principal)
+    )
     if party is None:
         raise NotFound(f"party {party_id} not found", field=field)
     return party
@@ -75,8 +118,10 @@ PARTIES = ListSpec(
 )
 
 
-def list_parties(query: ListQuery | None = None) -> Select[tuple[Party]]:
-    return PARTIES.apply(select(Party), query or PARTIES.query())
+def list_parties(
+    query: ListQuery | None = None, principal: Principal | None = None
+) -> Select[tuple[Party]]:
+    return PARTIES.apply(visible_parties(select(Party), principal), query or PARTIES.query())
 
 
 async def add_occupancy(
@@ -188,8 +233,16 @@ OCCUPANCIES = ListSpec(
 )
 
 
-def list_occupancies(query: ListQuery | None = None) -> Select[tuple[Occupancy]]:
-    return OCCUPANCIES.apply(select(Occupancy), query or OCCUPANCIES.query())
+def list_occupancies(
+    query: ListQuery | None = None, principal: Principal | None = None
+) -> Select[tuple[Occupancy]]:
+    """Occupancies of units in the user's properties."""
+    stmt = select(Occupancy)
+    if principal is not None and principal.property_ids:
+        stmt = scope_to_properties(
+            stmt.join(Unit, Unit.id == Occupancy.unit_id), Unit.property_id, principal
+        )
+    return OCCUPANCIES.apply(stmt, query or OCCUPANCIES.query())
 
 
 async def occupants_now(
