@@ -50,6 +50,10 @@ async def test_a_clerk_sees_only_parties_and_occupancies_of_their_property(
         assert r.status_code == 200 and r.json()["phone"] == "+85291234567"
         r = await clerk.get("/v1/parties")
         assert [p["name"] for p in r.json()["items"]] == ["Owner A"]
+        # nor corrected: another estate's owner is not found for a PATCH either
+        r = await clerk.patch(f"/v1/parties/{owners['Owner B']['id']}", json={"name": "Mine now"})
+        assert r.status_code == 404
+        assert (await c.get(f"/v1/parties/{owners['Owner B']['id']}")).json()["name"] == "Owner B"
 
         # a party the clerk registers belongs to their property (and must name it)
         r = await clerk.post("/v1/parties", json={"name": "New", "phone": "21234567"})

@@ -72,11 +72,12 @@ async def update_party(
     data: PartyPatch,
     response: Response,
     if_match: IfMatch = None,
+    principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> PartyOut:
     """Correct a party. Send ``If-Match`` with the ETag read. The answer shows the phone in
     full and the ID number masked, as ``GET`` does."""
-    party = await service.update_party(session, party_id, data, parse_if_match(if_match))
+    party = await service.update_party(session, party_id, data, principal, parse_if_match(if_match))
     out = PartyOut.masked(party).model_copy(update={"phone": party.phone})
     await session.commit()
     response.headers["ETag"] = etag(out.version)

@@ -76,10 +76,14 @@ async def get_party(
 
 
 async def update_party(
-    session: AsyncSession, party_id: str, data: PartyPatch, expected_version: int | None
+    session: AsyncSession,
+    party_id: str,
+    data: PartyPatch,
+    principal: Principal,
+    expected_version: int | None,
 ) -> Party:
-    """Correct a party's name, phone, ID number or kind; ``If-Match`` must be current."""
-    party = await get_party(session, party_id)
+    """Correct a party the caller may see (property scope); ``If-Match`` must be current."""
+    party = await get_party(session, party_id, principal)
     async with guard(session, party, expected_version, noun="party"):
         for name, value in data.model_dump(exclude_unset=True).items():
             setattr(party, name, value)
