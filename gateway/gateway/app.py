@@ -17,6 +17,7 @@ from gateway.proxy.api import router as proxy_router
 from gateway.settings import GatewaySettings
 from gateway.users import service as users
 from gateway.users.api import router as users_router
+from gateway.views.api import router as views_router
 from propops.bus import Bus
 from propops.db import Database
 from propops.errors import PROBLEM_RESPONSES
@@ -110,5 +111,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.behind_gateway = False  # propops.errors.forwarded_prefix
     app.state.user_check = users.check_principal
     app.include_router(users_router, responses=PROBLEM_RESPONSES)
+    app.include_router(views_router)
     app.include_router(proxy_router)
     return app

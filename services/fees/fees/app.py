@@ -11,6 +11,7 @@ from fees.accounts.api import router as accounts_router
 from fees.accounts.handlers import SUBSCRIPTIONS as ACCOUNT_SUBSCRIPTIONS
 from fees.charges.api import router as charges_router
 from fees.payments.api import router as payments_router
+from fees.reports.api import router as reports_router
 from fees.settings import FeesSettings
 from fees.status.api import router as status_router
 from fees.status.sweep import status_sweep_job
@@ -36,6 +37,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             Feature("charges", routers=[charges_router]),
             Feature("payments", routers=[payments_router]),
             task_feature("fees", path="tasks"),
+            Feature("reports", routers=[reports_router]),
         ],
         migrations=Path(__file__).parent / "migrations",
     )

@@ -18,6 +18,7 @@ from frontdesk.open311.api import router as open311_router
 from frontdesk.parties.api import router as parties_router
 from frontdesk.payment_status.handlers import SUBSCRIPTIONS as PAYMENT_STATUS_SUBSCRIPTIONS
 from frontdesk.register.api import router as register_router
+from frontdesk.reports.api import router as reports_router
 from frontdesk.settings import FrontdeskSettings
 from propops.context import ServiceContext
 from propops.feature import Feature
@@ -56,6 +57,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             Feature("calls", routers=[calls_router]),
             # public, outside /v1 (no bearer token): Open311 checks its own api_key on POST
             Feature("open311", routers=[open311_admin_router], public_routers=[open311_router]),
+            Feature("reports", routers=[reports_router]),
         ],
         migrations=Path(__file__).parent / "migrations",
     )

@@ -1,0 +1,86 @@
+"""Calling services on behalf of the signed-in caller: their token and trace context travel
+along (the httpx instrumentation injects ``traceparent``), as through ``/api/<service>/``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from fastapi import Request
+
+from gateway.proxy.forward import forward_headers
+from propops.errors import DomainError
+
+
+class UpstreamRefused(DomainError):
+    """A service refused the caller's request (4xx): the view answers the same."""
+
+    def __init__(self, status: int, detail: str, field: str | None = None) -> None:
+        super().__init__(detail, field=field)
+        self.status = status
+        self.title = "Refused by a service"
+
+
+@dataclass
+class Part:
+    """One service call of a view: its data, or why it is unavailable."""
+
+    name: str
+    service: str
+    data: Any = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class Fetch:
+    name: str
+    service: str
+    path: str
+    params: Mapping[str, str | int] = field(default_factory=dict)
+
+
+def _headers(request: Request, service: str) -> dict[str, str]:
+    headers = forward_headers(request)
+    headers["x-forwarded-prefix"] = f"/api/{service}"
+    headers["accept"] = "application/json"
+    return headers
+
+
+async def _one(request: Request, fetch: Fetch) -> Part:
+    ctx = request.app.state.ctx
+    url = f"{ctx.urls[fetch.service]}/{fetch.path}"
+    params = {k: str(v) for k, v in fetch.params.items() if v is not None}
+    try:
+        r = await ctx.http.get(url, params=params, headers=_headers(request, fetch.service))
+    except httpx.TimeoutException:
+        return Part(fetch.name, fetch.service, error=f"{fetch.service} did not answer in time")
+    except httpx.TransportError as exc:
+        return Part(
+            fetch.name,
+            fetch.service,
+            error=f"{fetch.service} is unreachable ({type(exc).__name__})",
+        )
+    if r.status_code >= 500:
+        return Part(fetch.name, fetch.service, error=f"{fetch.service} answered {r.status_code}")
+    if r.status_code >= 400:
+        try:
+            body = r.json()
+        except ValueError:
+            body = {}
+        raise UpstreamRefused(
+            r.status_code, str(body.get("detail") or r.text[:200]), field=body.get("field")
+        )
+    return Part(fetch.name, fetch.service, data=r.json())
+
+
+async def fetch_all(request: Request, fetches: list[Fetch]) -> dict[str, Part]:
+    """Every call at once; a 4xx from any service is the view's answer (it names the field)."""
+    parts = await asyncio.gather(*(_one(request, f) for f in fetches))
+    return {p.name: p for p in parts}
