@@ -7,7 +7,7 @@ UV := .tools/bin/uv
 VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test test-pg lint fmt bench sync clean
+.PHONY: run test test-pg lint fmt bench sync clean messages
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -42,6 +42,12 @@ fmt: sync
 
 bench: sync
 	$(VENV)/bin/python bench/dispatch_latency.py
+
+# The portal's words: extract every _() / N_() and update the Chinese catalog (then translate).
+PORTAL := gateway/gateway/portal
+messages: sync
+	$(VENV)/bin/pybabel extract -F $(PORTAL)/babel.cfg -k N_ --no-location --sort-output -o $(PORTAL)/locale/messages.pot $(PORTAL)
+	$(VENV)/bin/pybabel update -i $(PORTAL)/locale/messages.pot -d $(PORTAL)/locale -l zh_Hant --no-wrap --ignore-obsolete
 
 clean:
 	rm -rf .tools $(VENV) var

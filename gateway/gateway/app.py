@@ -1,4 +1,5 @@
-"""The gateway: sign-in, users and roles, ``/api/<service>/...`` routing, health."""
+"""The gateway: sign-in, users and roles, ``/api/<service>/...`` routing, health, and the web
+portal at ``/``."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import structlog
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.portal.app import install as install_portal
 from gateway.proxy.api import router as proxy_router
 from gateway.settings import GatewaySettings
 from gateway.users import service as users
@@ -113,4 +115,5 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(users_router, responses=PROBLEM_RESPONSES)
     app.include_router(views_router)
     app.include_router(proxy_router)
+    install_portal(app)
     return app

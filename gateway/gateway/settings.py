@@ -22,6 +22,9 @@ class GatewaySettings(ServiceSettings):
     user_cache_seconds: float = Field(default=5.0, ge=0)
     # Set by ``propops up``: the file where its supervisor lists the processes it is restarting.
     supervisor_status: str = ""
+    portal_time_zone: str = Field(
+        default="Asia/Hong_Kong", description="the portal's dates and times (IANA zone name)"
+    )
 
     def service_urls(self) -> dict[str, str]:
         return {name: getattr(self, f"{name}_url").rstrip("/") for name in DEPARTMENTS}

@@ -1,4 +1,5 @@
-import gateway.users.models  # noqa: F401 - registers the tables
+import gateway.portal.models
+import gateway.users.models  # noqa: F401
 from gateway.db import Base
 from propops.migrations import run_env
 

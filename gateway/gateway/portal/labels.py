@@ -1,0 +1,183 @@
+"""Names of statuses, departments, roles and the like: the ONE place every page, badge and chart
+takes them from. Words from the office's glossary (shared GLOSSARY.md): the msgids are the English
+words, the zh-Hant catalog has the office's Chinese words. API values stay English snake_case.
+
+Use in templates: ``{{ label("complaint_status", c.status) }}`` or ``{{ badge("complaint_status",
+c.status) }}``; in Python: ``labels.label(_, "department", "engineering")``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gateway.portal.i18n import N_
+
+# Each group: API value -> English msgid. Add a group or a value here, then its Chinese in the
+# catalog (see README.md in this folder).
+LABELS: dict[str, dict[str, str]] = {
+    "complaint_status": {
+        "recorded": N_("Recorded"),
+        "classified": N_("Classified"),
+        "dispatched": N_("Dispatched"),
+        "answered": N_("Answered"),
+        "in_progress": N_("In progress"),
+        "resolved": N_("Resolved"),
+        "closed": N_("Closed"),
+        "reopened": N_("Reopened"),
+        "cancelled": N_("Cancelled"),
+    },
+    "task_status": {
+        "open": N_("Open"),
+        "assigned": N_("Assigned"),
+        "in_progress": N_("In progress"),
+        "completed": N_("Completed"),
+        "reopened": N_("Reopened"),
+        "cancelled": N_("Cancelled"),
+    },
+    "department": {
+        "frontdesk": N_("Front desk"),
+        "security": N_("Security"),
+        "engineering": N_("Engineering"),
+        "cleaning": N_("Cleaning"),
+        "leasing": N_("Leasing"),
+        "fees": N_("Management fees"),
+    },
+    "role": {
+        "admin": N_("Administrator"),
+        "manager": N_("Office manager"),
+        "frontdesk": N_("Front desk"),
+        "security": N_("Security"),
+        "engineering": N_("Engineering"),
+        "cleaning": N_("Cleaning"),
+        "leasing": N_("Leasing"),
+        "fees": N_("Management fees"),
+    },
+    "nature": {
+        "valid": N_("Valid complaint"),
+        "communication": N_("Communication complaint"),
+    },
+    "kind": {
+        "help": N_("Help"),
+        "consult": N_("Consultation"),
+        "vent": N_("Venting"),
+    },
+    "priority": {
+        "low": N_("Low"),
+        "normal": N_("Normal"),
+        "high": N_("High"),
+        "urgent": N_("Urgent"),
+    },
+    "channel": {
+        "walk_in": N_("Walk-in"),
+        "phone": N_("Phone"),
+        "portal": N_("Portal"),
+        "app": N_("App"),
+    },
+    "payment_status": {
+        "current": N_("Paid up"),
+        "arrears": N_("In arrears"),
+        "unknown": N_("Unknown"),
+    },
+    "occupancy_role": {
+        "owner": N_("Owner"),
+        "tenant": N_("Tenant"),
+        "resident": N_("Resident"),
+    },
+    "party_kind": {
+        "person": N_("Person"),
+        "company": N_("Company"),
+    },
+    "commitment_status": {
+        "open": N_("Open"),
+        "kept": N_("Kept"),
+        "withdrawn": N_("Withdrawn"),
+    },
+    "callback_status": {
+        "due": N_("Due"),
+        "done": N_("Done"),
+        "closed": N_("Closed"),
+    },
+    "call_status": {
+        "open": N_("Open"),
+        "answered": N_("Answered"),
+        "followed_up": N_("Followed up"),
+        "closed": N_("Closed"),
+    },
+    "charge_status": {
+        "open": N_("Unpaid"),
+        "partly_paid": N_("Partly paid"),
+        "paid": N_("Paid"),
+        "overdue": N_("Overdue"),
+        "void": N_("Void"),
+    },
+    "timeline_action": {
+        "recorded": N_("Recorded"),
+        "classified": N_("Classified"),
+        "identity_confirmed": N_("Identity confirmed"),
+        "dispatched": N_("Dispatched"),
+        "answered": N_("Answered"),
+        "site_visit": N_("Site visit"),
+        "escalated": N_("Escalated to valid"),
+        "commitment_made": N_("Commitment made"),
+        "commitment_kept": N_("Commitment kept"),
+        "commitment_withdrawn": N_("Commitment withdrawn"),
+        "task_created": N_("Task created"),
+        "task_assigned": N_("Assigned"),
+        "task_started": N_("Started"),
+        "task_completed": N_("Completed"),
+        "task_reopened": N_("Reopened"),
+        "in_progress": N_("In progress"),
+        "resolved": N_("Resolved"),
+        "callback": N_("Callback"),
+        "callback_recorded": N_("Callback"),
+        "reopened": N_("Reopened"),
+        "closed": N_("Closed"),
+        "cancelled": N_("Cancelled"),
+        "overdue": N_("Overdue"),
+    },
+}
+
+# Badge tone per value (a CSS class; the badge always carries its text too, never colour alone).
+TONES: dict[str, str] = {
+    "recorded": "info",
+    "classified": "info",
+    "open": "info",
+    "due": "warn",
+    "dispatched": "accent",
+    "assigned": "accent",
+    "answered": "ok",
+    "in_progress": "accent",
+    "resolved": "ok",
+    "completed": "ok",
+    "closed": "muted",
+    "done": "ok",
+    "kept": "ok",
+    "paid": "ok",
+    "current": "ok",
+    "reopened": "warn",
+    "partly_paid": "warn",
+    "arrears": "danger",
+    "overdue": "danger",
+    "urgent": "danger",
+    "high": "warn",
+    "cancelled": "muted",
+    "withdrawn": "muted",
+    "void": "muted",
+}
+
+
+def label(gettext: Callable[[str], str], group: str, value: str | None) -> str:
+    """The user's-language name of ``value`` in ``group``; an unknown value shows as itself."""
+    if value is None or value == "":
+        return ""
+    msgid = LABELS.get(group, {}).get(value)
+    return gettext(msgid) if msgid else value.replace("_", " ")
+
+
+def choices(gettext: Callable[[str], str], group: str) -> list[tuple[str, str]]:
+    """(value, name) pairs for a <select>, in the declared order."""
+    return [(value, gettext(msgid)) for value, msgid in LABELS[group].items()]
+
+
+def tone(value: str | None) -> str:
+    return TONES.get(value or "", "neutral")
