@@ -14,6 +14,9 @@ import structlog
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.live.api import router as live_router
+from gateway.notifications import runtime as notifications
+from gateway.notifications.api import router as notifications_router
 from gateway.portal.app import install as install_portal
 from gateway.proxy.api import router as proxy_router
 from gateway.settings import GatewaySettings
@@ -98,7 +101,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             app.state.ctx = GatewayContext(settings, db, bus, http, settings.service_urls())
             tune_gc(settings.gc_gen0_threshold)
             try:
-                yield
+                async with notifications.running(app):  # live hub, bell consumer, e-mail
+                    yield
             finally:
                 await http.aclose()
                 await relay.stop()
@@ -114,6 +118,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.user_check = users.check_principal
     app.include_router(users_router, responses=PROBLEM_RESPONSES)
     app.include_router(views_router)
+    app.include_router(notifications_router)
+    app.include_router(live_router)
     app.include_router(proxy_router)
     install_portal(app)
     return app

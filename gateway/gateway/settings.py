@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from gateway.notifications.settings import MailSettings
 from propops.settings import DEPARTMENTS, ServiceSettings
 
 
-class GatewaySettings(ServiceSettings):
+class GatewaySettings(ServiceSettings, MailSettings):
     service_name: str = "gateway"
     admin_password: str = ""
     frontdesk_url: str = "http://127.0.0.1:8001"

@@ -1,3 +1,4 @@
+import gateway.notifications.models
 import gateway.portal.models
 import gateway.users.models  # noqa: F401
 from gateway.db import Base

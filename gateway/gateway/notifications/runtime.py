@@ -1,0 +1,46 @@
+"""The gateway's background work for the portal, started in its lifespan: the live hub (SSE),
+the notification consumer (a durable consumer with the inbox, so each event makes its
+notifications once, across restarts) and the e-mail sweep."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.live.hub import LiveHub
+from gateway.notifications import service
+from gateway.notifications.mail import mail_loop
+from gateway.notifications.rules import handled_types
+from propops.events.envelope import CloudEvent
+from propops.messaging.consumer import EventConsumer
+
+CONSUMER = "gateway-notifications"
+
+
+async def _notify(session: AsyncSession, event: CloudEvent) -> None:
+    await service.record_event(session, event)
+
+
+@contextlib.asynccontextmanager
+async def running(app: FastAPI) -> AsyncIterator[None]:
+    ctx = app.state.ctx
+    hub = LiveHub(ctx.bus)
+    app.state.live_hub = hub
+    await hub.start()
+    consumer = EventConsumer(
+        ctx.db, ctx.bus, ctx.settings, dict.fromkeys(handled_types(), _notify), name=CONSUMER
+    )
+    await consumer.start()
+    mailer = asyncio.create_task(mail_loop(ctx.db, ctx.settings), name="notification-mail")
+    try:
+        yield
+    finally:
+        mailer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await mailer
+        await consumer.stop()
+        await hub.stop()
