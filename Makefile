@@ -46,7 +46,7 @@ bench: sync
 # The portal's words: extract every _() / N_() and update the Chinese catalog (then translate).
 PORTAL := gateway/gateway/portal
 messages: sync
-	$(VENV)/bin/pybabel extract -F $(PORTAL)/babel.cfg -k N_ --no-location --sort-output -o $(PORTAL)/locale/messages.pot $(PORTAL)
+	$(VENV)/bin/pybabel extract -F $(PORTAL)/babel.cfg -k N_ --no-location --sort-output -o $(PORTAL)/locale/messages.pot $(PORTAL) gateway/gateway/notifications
 	$(VENV)/bin/pybabel update -i $(PORTAL)/locale/messages.pot -d $(PORTAL)/locale -l zh_Hant --no-wrap --ignore-obsolete
 
 clean:
