@@ -29,7 +29,7 @@ DESK_ROLES = frozenset({"frontdesk", "manager", "admin"})
 
 @dataclass(frozen=True)
 class LiveEvent:
-    topic: str  # complaint | task
+    topic: str  # complaint | task | notification
     type: str
     verb: str
     id: str
@@ -37,6 +37,7 @@ class LiveEvent:
     property_id: str | None
     status: str | None
     data: dict[str, Any] = field(default_factory=dict)
+    audience: str | None = None  # notifications: the role they are for
 
     def sse(self) -> str:
         body = {
@@ -86,6 +87,10 @@ def may_see(principal: Principal, ev: LiveEvent) -> bool:
     department (and managers) its tasks; and only in the user's properties."""
     if ev.property_id and not principal.sees_property(ev.property_id):
         return False
+    if ev.topic == "notification":
+        from gateway.notifications.service import audiences
+
+        return ev.audience in audiences(principal)
     if principal.roles & {"admin", "manager"}:
         return True
     if ev.topic == "complaint":

@@ -58,6 +58,7 @@ def drafts_for(event: CloudEvent) -> list[Draft]:
                     "task_id": d["task_id"],
                     "complaint_id": d.get("complaint_id"),
                     "reference": d.get("reference"),
+                    "description": _short(d.get("description") or d.get("title")),
                 },
             )
         ]

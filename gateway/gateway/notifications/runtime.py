@@ -9,20 +9,46 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
+from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.live.hub import LiveHub
+from gateway.live.hub import LiveEvent, LiveHub
 from gateway.notifications import service
 from gateway.notifications.mail import mail_loop
 from gateway.notifications.rules import handled_types
 from propops.events.envelope import CloudEvent
-from propops.messaging.consumer import EventConsumer
+from propops.messaging.consumer import EventConsumer, Handler
 
 CONSUMER = "gateway-notifications"
 
 
-async def _notify(session: AsyncSession, event: CloudEvent) -> None:
-    await service.record_event(session, event)
+def notifier(hub: LiveHub) -> Handler:
+    """The consumer's handler: the event's notifications, and once they are committed a live
+    ``notification`` to the open pages of their audience (their bells refresh)."""
+
+    async def notify(session: AsyncSession, event: CloudEvent) -> None:
+        drafts = await service.record_event(session, event)
+        if not drafts:
+            return
+
+        def committed(_session: object) -> None:
+            for d in drafts:
+                hub.publish(
+                    LiveEvent(
+                        "notification",
+                        event.type,
+                        d.kind,
+                        event.id,
+                        None,
+                        d.property_id,
+                        None,
+                        audience=d.audience,
+                    )
+                )
+
+        sa_event.listen(session.sync_session, "after_commit", committed, once=True)
+
+    return notify
 
 
 @contextlib.asynccontextmanager
@@ -32,7 +58,7 @@ async def running(app: FastAPI) -> AsyncIterator[None]:
     app.state.live_hub = hub
     await hub.start()
     consumer = EventConsumer(
-        ctx.db, ctx.bus, ctx.settings, dict.fromkeys(handled_types(), _notify), name=CONSUMER
+        ctx.db, ctx.bus, ctx.settings, dict.fromkeys(handled_types(), notifier(hub)), name=CONSUMER
     )
     await consumer.start()
     mailer = asyncio.create_task(mail_loop(ctx.db, ctx.settings), name="notification-mail")

@@ -10,14 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.notifications.models import Notification, NotificationRead
-from gateway.notifications.rules import drafts_for
+from gateway.notifications.rules import Draft, drafts_for
 from gateway.users.models import User
 from propops.auth import Principal
 from propops.errors import NotFound
 from propops.events.envelope import CloudEvent
 
 
-async def record_event(session: AsyncSession, event: CloudEvent) -> int:
+async def record_event(session: AsyncSession, event: CloudEvent) -> list[Draft]:
     """The notifications an event makes (in the consumer's transaction, with its inbox row)."""
     drafts = drafts_for(event)
     for draft in drafts:
@@ -31,7 +31,7 @@ async def record_event(session: AsyncSession, event: CloudEvent) -> int:
                 created_at=event.time,
             )
         )
-    return len(drafts)
+    return drafts
 
 
 def audiences(principal: Principal) -> set[str]:

@@ -114,20 +114,25 @@ async def record_complaint(request: Request, user: PortalUser = Depends(form_use
     return redirect(request, f"/complaints/{created['id']}?recorded=1")
 
 
+def _typed(request: Request, *names: str) -> str:
+    """What was typed in a search box (htmx sends the input under its own name)."""
+    return next((request.query_params[n] for n in names if request.query_params.get(n)), "")
+
+
 @router.get("/lookup/units")
 async def unit_lookup(
-    request: Request, q: str = "", property_id: str = "", user: PortalUser = Depends(page_user)
+    request: Request, property_id: str = "", user: PortalUser = Depends(page_user)
 ) -> Response:
     _require_desk(user)
+    q = _typed(request, "q", "unit_q")
     units = await lookups.search_units(user.api, q, property_id or None)
     return render(request, "desk/_unit_choices.html", {"units": units, "q": q})
 
 
 @router.get("/lookup/parties")
-async def party_lookup(
-    request: Request, q: str = "", user: PortalUser = Depends(page_user)
-) -> Response:
+async def party_lookup(request: Request, user: PortalUser = Depends(page_user)) -> Response:
     _require_desk(user)
+    q = _typed(request, "q", "party_q")
     parties = await lookups.search_parties(user.api, q)
     return render(request, "desk/_party_choices.html", {"parties": parties, "q": q})
 

@@ -68,7 +68,7 @@ def task_actions(task: dict[str, Any], user: PortalUser) -> list[str]:
 async def queue(request: Request, user: PortalUser = Depends(page_user)) -> Response:
     q = request.query_params
     department = _department(user, q.get("department"))
-    view = q.get("view") or ("mine" if user.may_write(department) else "all")
+    view = q.get("view") if q.get("view") in ("mine", "unassigned", "all") else "all"
     status = q.get("status", "")
     offset = int(q.get("offset", "0")) if q.get("offset", "0").isdigit() else 0
     params: dict[str, Any] = {"status": status, "limit": 25, "offset": offset}
