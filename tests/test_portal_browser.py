@@ -159,11 +159,15 @@ def complaint_story(browser, office: Office) -> None:
     ]:
         clerk.goto(f"{office.url}{path}")
         screenshot(clerk, f"desk-{name}")
-    mobile_clerk = phone.new_page()
+    clerk_phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    mobile_clerk = clerk_phone.new_page()
     sign_in(mobile_clerk, office, "clerk", "/complaints")
     screenshot(mobile_clerk, "phone-complaints")
     mobile_clerk.goto(f"{office.url}/complaints/{complaint_id}")
     screenshot(mobile_clerk, "phone-complaint")
+    mobile_clerk.goto(f"{office.url}/callbacks?when=all")
+    screenshot(mobile_clerk, "phone-callbacks")
+    clerk_phone.close()
     tech.goto(f"{office.url}/tasks")
     screenshot(tech, "phone-tasks-all")
 

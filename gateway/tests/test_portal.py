@@ -1,6 +1,7 @@
 """The portal's shell in the gateway: sign-in and session cookie, CSRF, ``next`` kept local,
 expiry and deactivation back to sign-in, the language remembered per user, formats and labels,
-and a Chinese catalog with every message translated. (Pages in a browser: tests/test_portal_browser.py.)"""
+and a Chinese catalog with every message translated. Pages in a browser:
+tests/test_portal_browser.py."""
 
 from __future__ import annotations
 
