@@ -78,8 +78,17 @@ ERROR_MESSAGES: tuple[str, ...] = (
     i18n.N_("Input should be a valid decimal"),
     i18n.N_("Input should be greater than 0"),
     i18n.N_("Input should be"),
+    i18n.N_("Input should be a valid boolean"),
+    i18n.N_("Input should be a valid integer"),
     i18n.N_("wrong username or password, or the user is deactivated"),
     i18n.N_("the change conflicts with existing data"),
+    i18n.N_("satisfaction (1-5) is required when the resident was reached"),
+    i18n.N_("confirm the complainant's identity first (communication complaint)"),
+    i18n.N_("only a consult can be answered at the desk"),
+    i18n.N_("site visits are for valid complaints (classify or escalate first)"),
+    i18n.N_("only a communication complaint can be escalated to a valid one"),
+    i18n.N_("this callback is already done"),
+    i18n.N_("visited_at is in the future"),
 )
 
 

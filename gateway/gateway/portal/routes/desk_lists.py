@@ -192,7 +192,14 @@ async def register(request: Request, user: PortalUser = Depends(page_user)) -> R
     return render(
         request,
         "desk/register.html",
-        {"tab": tab, "q": text, "rows": rows, "props": props, "form": FormState()},
+        {
+            "tab": tab,
+            "q": text,
+            "rows": rows,
+            "props": props,
+            "form": FormState(),
+            "idem": new_idempotency_key(),
+        },
         nav_key="register",
     )
 
@@ -210,7 +217,13 @@ async def unit_page(
     return render(
         request,
         "desk/unit.html",
-        {"unit": unit, "props": props, "complaints": complaints, "form": FormState()},
+        {
+            "unit": unit,
+            "props": props,
+            "complaints": complaints,
+            "form": FormState(),
+            "idem": new_idempotency_key(),
+        },
         nav_key="register",
     )
 
@@ -247,9 +260,22 @@ async def register_create(
                 lookups.properties(user.api),
                 user.api.get(f"{FD}/complaints", unit_id=unit_id, limit=20),
             )
-            ctx = {"unit": unit, "props": props, "complaints": complaints, "form": state}
+            ctx = {
+                "unit": unit,
+                "props": props,
+                "complaints": complaints,
+                "form": state,
+                "idem": values.get("idempotency_key"),
+            }
             return render(request, "desk/unit.html", ctx, status=422, nav_key="register")
         props = await lookups.properties(user.api)
-        ctx = {"tab": kind, "q": "", "rows": [], "props": props, "form": state}
+        ctx = {
+            "tab": kind,
+            "q": "",
+            "rows": [],
+            "props": props,
+            "form": state,
+            "idem": values.get("idempotency_key"),
+        }
         return render(request, "desk/register.html", ctx, status=422, nav_key="register")
     return redirect(request, back)
