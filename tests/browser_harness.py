@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -127,6 +128,20 @@ def make_office(system: System) -> Office:
                 "start_date": "2020-01-01",
             },
         )
+        assert r.status_code == 201, r.text
+        # an overdue management fee (the unit's fee account comes from an event: wait for it)
+        charge = {
+            "unit_id": units[0]["id"],
+            "kind": "management_fee",
+            "amount": "1280.00",
+            "due_date": "2026-10-01",
+            "period": "2026-10",
+        }
+        for _ in range(60):
+            r = c.post("/api/fees/v1/charges", json=charge)
+            if r.status_code != 404:
+                break
+            time.sleep(0.5)
         assert r.status_code == 201, r.text
     return Office(system.gateway_url, prop, units, party, passwords)
 

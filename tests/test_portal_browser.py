@@ -88,6 +88,12 @@ def complaint_story(browser, office: Office) -> None:
     clerk.wait_for_url(re.compile(r"/complaints/[0-9a-f-]{36}\?recorded=1$"))
     complaint_id = path_of(clerk).split("/")[2].split("?")[0]
     assert "已記錄" in clerk.locator(".page-head .badge").first.inner_text()
+    for _ in range(30):  # the unit's payment status reaches the desk by event
+        if clerk.locator("[data-payment=arrears]").count():
+            break
+        clerk.wait_for_timeout(1000)
+        clerk.reload()
+    assert "欠費" in clerk.inner_text("[data-payment=arrears]")  # in arrears: the desk sees it
     # only what the state allows: no dispatch before classifying
     assert clerk.locator(f"form[action='/complaints/{complaint_id}/dispatch']").count() == 0
 
@@ -210,10 +216,15 @@ def complaint_story(browser, office: Office) -> None:
     cashier_ctx = browser.new_context(viewport=DESK)
     cashier = cashier_ctx.new_page()
     sign_in(cashier, office, "cashier", f"/fees/accounts/{office.units[0]['id']}")
+    assert "HK$1,280.00" in cashier.inner_text("main")  # the overdue charge
+    assert cashier.locator(".page-head .badge:has-text('欠費')").count() == 1
+    cashier.fill("#f-amount", "abc")
+    cashier.click("form[action$='/payments'] button[type=submit]")
+    assert cashier.locator("[data-field-error=amount]").count() == 1
     cashier.fill("#f-amount", "1280")
     cashier.click("form[action$='/payments'] button[type=submit]")
     cashier.locator(".alert-ok").wait_for()
-    assert "HK$1,280.00" in cashier.inner_text("main")
+    assert cashier.locator(".page-head .badge:has-text('繳費正常')").count() == 1
     screenshot(cashier, "desk-fee-account")
     with httpx.Client(base_url=office.url, timeout=30) as api:
         token = api.post(
