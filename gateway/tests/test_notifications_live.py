@@ -179,7 +179,9 @@ async def test_new_task_rings_the_bell_once_streams_live_and_is_emailed(
                 )
             assert row is not None
             await apps["engineering"].ctx.bus.publish(
-                row.subject, row.envelope.encode(), str(uuid.uuid4())
+                subject_for(row.type, apps["engineering"].settings.nats_namespace),
+                row.envelope.encode(),
+                str(uuid.uuid4()),
             )
             marker, _ = await publish_task(apps["engineering"], hka, "reopened")
 

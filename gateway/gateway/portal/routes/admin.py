@@ -191,12 +191,22 @@ async def health_page(request: Request, user: PortalUser = Depends(page_user)) -
 async def dead_letters_page(request: Request, user: PortalUser = Depends(page_user)) -> Response:
     _require_admin(user)
     q = request.query_params
-    service = q.get("service") or DEPARTMENTS[0]
-    if service not in DEPARTMENTS:
-        service = DEPARTMENTS[0]
-    status = (
-        q.get("status", "dead") if q.get("status", "dead") in ("dead", "replayed", "") else "dead"
+    return await _dead_letters(
+        request, user, q.get("service", ""), q.get("status", "dead"), replayed=q.get("replayed", "")
     )
+
+
+async def _dead_letters(
+    request: Request,
+    user: PortalUser,
+    service: str,
+    status: str,
+    *,
+    replayed: str = "",
+    refused: dict[str, str] | None = None,
+) -> Response:
+    service = service if service in DEPARTMENTS else DEPARTMENTS[0]
+    status = status if status in ("dead", "replayed", "") else "dead"
     error = ""
     try:
         page = await user.api.get(
@@ -220,8 +230,10 @@ async def dead_letters_page(request: Request, user: PortalUser = Depends(page_us
             "services": DEPARTMENTS,
             "status": status,
             "error": error,
-            "replayed": q.get("replayed", ""),
+            "replayed": replayed,
+            "refused": refused or {},
         },
+        status=409 if refused else 200,
         nav_key="dead_letters",
     )
 
@@ -233,5 +245,12 @@ async def replay(
     _require_admin(user)
     if service not in DEPARTMENTS:
         raise Forbidden(403, {"detail": "unknown service"})
-    await user.api.post(f"/api/{service}/ops/dead-letters/{dead_letter_id}/replay")
+    try:
+        await user.api.post(f"/api/{service}/ops/dead-letters/{dead_letter_id}/replay")
+    except ApiError as exc:  # e.g. it still cannot be handled: say why, beside its row
+        if exc.status != 409:
+            raise
+        return await _dead_letters(
+            request, user, service, "dead", refused={"id": dead_letter_id, "why": exc.detail}
+        )
     return redirect(request, f"/admin/dead-letters?service={service}&replayed={dead_letter_id}")

@@ -9,7 +9,7 @@
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
-      plugins: { legend: { display: cfg.data.datasets.length > 1, position: "bottom" } },
+      plugins: { legend: { display: cfg.data.datasets.length > 1 || !!o.stacked, position: "bottom" } },
       scales: {
         x: { stacked: !!o.stacked, grid: { display: false }, ticks: { maxRotation: 0, autoSkip: true } },
         y: { stacked: !!o.stacked, beginAtZero: true, ticks: { precision: 0 } }
