@@ -156,6 +156,17 @@ def complaint_story(browser, office: Office) -> None:
         assert step in timeline, timeline
     screenshot(clerk, "desk-complaint-closed")
 
+    # --- the phone log: a call logged, then made a complaint --------------------------------------
+    clerk.goto(f"{office.url}/calls")
+    clerk.fill("#f-caller_name", "李太")
+    clerk.fill("#f-phone", "98765432")
+    clerk.fill("#f-summary", "大堂冷氣滴水")
+    clerk.click("form[action='/calls'] button[type=submit]")
+    clerk.wait_for_url(re.compile(r"/calls$"))
+    clerk.click("form[action$='/complaint'] button")
+    clerk.wait_for_url(re.compile(r"/complaints/[0-9a-f-]{36}\?recorded=1$"))
+    assert "大堂冷氣滴水" in clerk.inner_text("main")
+
     # --- the other desk pages, at desk and phone sizes --------------------------------------------
     for path, name in [
         ("/complaints", "complaints"),

@@ -131,18 +131,9 @@ async def log_call(request: Request, user: PortalUser = Depends(form_user)) -> R
     except ApiError as exc:
         if exc.status in (403, 404):
             raise
-        page, props = await asyncio.gather(
-            user.api.get(f"{FD}/calls", limit=25), lookups.properties(user.api)
+        return await _calls_page(
+            request, user, FormState.from_error(exc, values, formatter(request))
         )
-        ctx = {
-            "page": page,
-            "props": props,
-            "status": "",
-            "params": _params_fn({}),
-            "form": FormState.from_error(exc, values, formatter(request)),
-            "idem": values.get("idempotency_key"),
-        }
-        return render(request, "desk/calls.html", ctx, status=422, nav_key="calls")
     return redirect(request, "/calls")
 
 
@@ -159,7 +150,41 @@ async def follow_up(
     except ApiError as exc:
         if exc.status in (403, 404):
             raise
+        state = FormState.from_error(exc, {}, formatter(request))
+        state.message = state.message or "; ".join(state.errors.values())
+        state.errors = {}
+        return await _calls_page(request, user, state)
     return redirect(request, "/calls")
+
+
+@router.post("/calls/{call_id}/complaint")
+async def call_to_complaint(
+    request: Request, call_id: str, user: PortalUser = Depends(form_user)
+) -> Response:
+    """The call becomes a recorded complaint (its summary as the description)."""
+    _require_desk(user, write=True)
+    try:
+        created = await user.api.post(f"{FD}/calls/{call_id}/complaint", {"channel": "phone"})
+    except ApiError as exc:
+        if exc.status in (403, 404):
+            raise
+        return await _calls_page(request, user, FormState.from_error(exc, {}, formatter(request)))
+    return redirect(request, f"/complaints/{created['id']}?recorded=1")
+
+
+async def _calls_page(request: Request, user: PortalUser, form: FormState) -> Response:
+    page, props = await asyncio.gather(
+        user.api.get(f"{FD}/calls", limit=25), lookups.properties(user.api)
+    )
+    ctx = {
+        "page": page,
+        "props": props,
+        "status": "",
+        "params": _params_fn({}),
+        "form": form,
+        "idem": form.values.get("idempotency_key") or new_idempotency_key(),
+    }
+    return render(request, "desk/calls.html", ctx, status=422, nav_key="calls")
 
 
 # --- register -----------------------------------------------------------------------------------

@@ -27,6 +27,9 @@
     document.body.classList.remove("is-loading");
   }
   window.addEventListener("pageshow", function () { reset(); });
+  // htmx requests (searches, in-place forms, live refreshes) show the loading bar too.
+  document.addEventListener("htmx:beforeRequest", function () { document.body.classList.add("is-loading"); });
+  document.addEventListener("htmx:afterRequest", function () { document.body.classList.remove("is-loading"); });
   document.addEventListener("htmx:afterRequest", function (ev) { reset(ev.target.closest ? ev.target.closest("form") && ev.target.closest("form").parentNode : null); });
   // The phone menu.
   document.addEventListener("click", function (ev) {
