@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
+import structlog
 from fastapi import FastAPI
 from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,7 @@ from propops.events.envelope import CloudEvent
 from propops.messaging.consumer import EventConsumer, Handler
 
 CONSUMER = "gateway-notifications"
+log = structlog.get_logger("gateway.notifications")
 
 
 def notifier(hub: LiveHub) -> Handler:
@@ -57,16 +59,37 @@ async def running(app: FastAPI) -> AsyncIterator[None]:
     hub = LiveHub(ctx.bus)
     app.state.live_hub = hub
     await hub.start()
-    consumer = EventConsumer(
-        ctx.db, ctx.bus, ctx.settings, dict.fromkeys(handled_types(), notifier(hub)), name=CONSUMER
-    )
-    await consumer.start()
+    consumers: list[EventConsumer] = []
+
+    async def start_consumer() -> None:
+        """After the bus is first ready (the gateway's own readiness does not wait on this
+        consumer's set-up); later reconnections set it up again by themselves."""
+        await ctx.bus.wait_ready()
+        consumer = EventConsumer(
+            ctx.db,
+            ctx.bus,
+            ctx.settings,
+            dict.fromkeys(handled_types(), notifier(hub)),
+            name=CONSUMER,
+        )
+        consumers.append(consumer)
+        while True:
+            try:
+                await consumer.start()
+                return
+            except Exception as exc:  # noqa: BLE001 - NATS went away meanwhile: try again
+                log.warning("notification_consumer_start_failed", error=str(exc))
+                await asyncio.sleep(1.0)
+
+    starting = asyncio.create_task(start_consumer(), name="notification-consumer")
     mailer = asyncio.create_task(mail_loop(ctx.db, ctx.settings), name="notification-mail")
     try:
         yield
     finally:
-        mailer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await mailer
-        await consumer.stop()
+        for task in (mailer, starting):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for consumer in consumers:
+            await consumer.stop()
         await hub.stop()
