@@ -14,7 +14,9 @@ from babel.messages.pofile import read_po
 
 from gateway.app import create_app
 from gateway.portal import i18n, labels
+from gateway.portal.client import ApiError
 from gateway.portal.session import safe_next
+from gateway.portal.web import FormState
 from gateway.settings import GatewaySettings
 from propops.auth import issue_token
 from propops.settings import DEPARTMENTS
@@ -201,3 +203,27 @@ def test_every_message_has_its_chinese() -> None:
     for group in labels.LABELS.values():  # every label is in the catalog
         for msgid in group.values():
             assert catalog.get(msgid) is not None, msgid
+
+
+def test_no_api_error_is_lost_on_a_form() -> None:
+    """Errors of the form's fields go next to them (in the user's language); one naming
+    something the form has no field for (a state conflict) becomes the form's message."""
+    zh = i18n.Formatter("zh-Hant")
+    refused = ApiError(
+        422,
+        {
+            "detail": "description: String should have at least 1 character",
+            "errors": [
+                {"field": "description", "message": "String should have at least 1 character"},
+                {"field": "reached", "message": "Input should be a valid boolean"},
+            ],
+        },
+    )
+    form = FormState.from_error(refused, {"description": "", "location": "大堂"}, zh, ("reached",))
+    assert form.errors == {"description": "此欄必須填寫", "reached": "請選擇是或否"}
+    assert form.values["location"] == "大堂" and form.message == ""
+    conflict = ApiError(409, {"detail": "complaint is closed", "field": "status"})
+    form = FormState.from_error(conflict, {"reason": "x"}, zh)
+    assert form.errors == {} and form.message == "complaint is closed"
+    stale = ApiError(412, {"detail": "the complaint changed since you read it"})
+    assert FormState.from_error(stale, {}, zh).message == "the complaint changed since you read it"

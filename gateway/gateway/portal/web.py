@@ -55,16 +55,33 @@ class FormState:
     message: str = ""
 
     @classmethod
-    def from_error(cls, exc: ApiError, values: dict[str, Any], fm: i18n.Formatter) -> FormState:
-        errors = {k: translate_error(fm, v) for k, v in exc.field_errors().items()}
-        message = "" if errors else translate_error(fm, exc.detail)
-        return cls(values=values, errors=errors, message=message)
+    def from_error(
+        cls,
+        exc: ApiError,
+        values: dict[str, Any],
+        fm: i18n.Formatter,
+        fields: tuple[str, ...] = (),
+    ) -> FormState:
+        """Errors of the form's own fields (those sent, plus ``fields``: radios and checkboxes a
+        browser leaves out when empty) go next to them; any other (a state conflict naming
+        ``status``, a stale ``If-Match``) becomes the form's message, so none is lost."""
+        shown = set(values) | set(fields)
+        errors: dict[str, str] = {}
+        others: list[str] = []
+        for name, text in exc.field_errors().items():
+            if name in shown:
+                errors[name] = translate_error(fm, text)
+            else:
+                others.append(translate_error(fm, text))
+        if not errors and not others:
+            others.append(translate_error(fm, exc.detail))
+        return cls(values=values, errors=errors, message=" ".join(dict.fromkeys(others)))
 
 
 def translate_error(fm: i18n.Formatter, message: str) -> str:
     """The API's English message in the user's language: a known message (or its known start,
     e.g. pydantic's "String should have at least 1 character") comes from the catalog."""
-    for known in ERROR_MESSAGES:
+    for known in sorted(ERROR_MESSAGES, key=len, reverse=True):  # the most specific first
         if message == known or message.startswith(known):
             return fm.gettext(known)
     return message

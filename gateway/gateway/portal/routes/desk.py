@@ -103,7 +103,9 @@ async def record_complaint(request: Request, user: PortalUser = Depends(form_use
         )
     except ApiError as exc:
         props = await lookups.properties(user.api)
-        state = FormState.from_error(exc, values, formatter(request))
+        state = FormState.from_error(
+            exc, values, formatter(request), fields=("unit_id", "party_id")
+        )
         return render(
             request,
             "desk/new.html",
@@ -241,8 +243,10 @@ async def complaint_action(
         if exc.status in (403, 404):
             raise
         ctx = await _complaint_context(user, complaint_id)
-        ctx["open_action"] = action
-        ctx["action_form"] = FormState.from_error(exc, values, formatter(request))
+        ctx["open_action"] = "" if action == "dispatch" else action  # dispatch: a bare button
+        ctx["action_form"] = FormState.from_error(
+            exc, values, formatter(request), fields=("document_checked",)
+        )
         return render(request, "desk/complaint.html", ctx, status=exc.status, nav_key="complaints")
     return redirect(request, f"/complaints/{complaint_id}")
 

@@ -74,7 +74,9 @@ async def record_callback(
             raise
         cb = await user.api.get(f"{FD}/callbacks", status="due", limit=500)
         current = next((c for c in cb["items"] if c["id"] == callback_id), None)
-        state = FormState.from_error(exc, values, formatter(request))
+        state = FormState.from_error(
+            exc, values, formatter(request), fields=("reached", "satisfaction")
+        )
         if current is None:
             state.message = state.message or exc.detail
             current = {
