@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fees.reports import service
 from fees.reports.schemas import ArrearsReport
 from propops.auth import Principal, current_principal
-from propops.service import get_session
+from propops.context import get_session
 
 router = APIRouter(tags=["reports"])
 

@@ -6,8 +6,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from frontdesk.reports import service
 from frontdesk.reports.schemas import ComplaintStats
 from propops.auth import Principal, current_principal
+from propops.context import get_session
 from propops.periods import Period, period_params
-from propops.service import get_session
 
 router = APIRouter(tags=["reports"])
 
