@@ -6,10 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
 from gateway.portal.i18n import N_
 from gateway.portal.labels import label
-from propops.events.catalog import TASK_DEPARTMENTS, complaint_event_type, task_event_type
+from propops.events.catalog import verb_of
 from propops.events.envelope import CloudEvent
+from propops.events.payloads import ComplaintChanged, ComplaintOverdue, TaskChanged
+from propops.messaging.subscriptions import On, PayloadHandler
 
 SEVERE_PRIORITIES = frozenset({"urgent"})
 
@@ -40,54 +44,53 @@ def _short(text: Any, limit: int = 120) -> str | None:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def drafts_for(event: CloudEvent) -> list[Draft]:
-    d = event.data
-    verb = event.type.split(".")[3]
-    if event.department in TASK_DEPARTMENTS and event.type == task_event_type(
-        event.department, verb
-    ):
+def drafts_for(payload: BaseModel, event: CloudEvent) -> list[Draft]:
+    """The notifications one event makes (none for most)."""
+    verb = verb_of(event.type)
+    ref = getattr(payload, "reference", None)  # reference numbers, where the event has one
+    if isinstance(payload, TaskChanged):
         if verb not in ("created", "reopened"):
             return []
-        return [
-            Draft(
-                d["department"],
-                d.get("property_id"),
-                f"task_{verb}",
-                {
-                    "department": d["department"],
-                    "task_id": d["task_id"],
-                    "complaint_id": d.get("complaint_id"),
-                    "reference": d.get("reference"),
-                    "description": _short(d.get("description") or d.get("title")),
-                },
-            )
-        ]
-    complaint = {
-        "complaint_id": d.get("complaint_id"),
-        "reference": d.get("reference"),
-        "department": d.get("department"),
-        "description": _short(d.get("description")),
-    }
-    if event.type == complaint_event_type("resolved"):
-        return [Draft("frontdesk", d["property_id"], "callback_due", complaint)]
-    if event.type == "propops.frontdesk.complaint.overdue.v1":
-        params = {**complaint, "deadline": d["deadline"], "due": d["due"]}
-        return [Draft("manager", d["property_id"], "complaint_overdue", params)]
-    if event.type in (complaint_event_type("classified"), complaint_event_type("escalated")):
-        if d.get("priority") in SEVERE_PRIORITIES:
-            return [Draft("manager", d["property_id"], "severe_complaint", complaint)]
+        params = {
+            "department": payload.department,
+            "task_id": payload.task_id,
+            "complaint_id": payload.complaint_id,
+            "reference": ref,
+            "description": _short(
+                getattr(payload, "description", None) or getattr(payload, "title", None)
+            ),
+        }
+        return [Draft(payload.department, payload.property_id, f"task_{verb}", params)]
+    if isinstance(payload, ComplaintOverdue):
+        params = {
+            "complaint_id": payload.complaint_id,
+            "reference": ref,
+            "department": payload.department,
+            "deadline": payload.deadline,
+            "due": payload.due.isoformat(),
+        }
+        return [Draft("manager", payload.property_id, "complaint_overdue", params)]
+    if isinstance(payload, ComplaintChanged):
+        params = {
+            "complaint_id": payload.complaint_id,
+            "reference": ref,
+            "department": payload.department,
+            "description": _short(payload.description),
+        }
+        if verb == "resolved":
+            return [Draft("frontdesk", payload.property_id, "callback_due", params)]
+        if verb in ("classified", "escalated") and payload.priority in SEVERE_PRIORITIES:
+            return [Draft("manager", payload.property_id, "severe_complaint", params)]
     return []
 
 
-def handled_types() -> list[str]:
-    types = [task_event_type(dept, v) for dept in TASK_DEPARTMENTS for v in ("created", "reopened")]
-    types += [
-        complaint_event_type("resolved"),
-        complaint_event_type("classified"),
-        complaint_event_type("escalated"),
-        "propops.frontdesk.complaint.overdue.v1",
+def subscriptions(handle: PayloadHandler[Any]) -> list[On[Any]]:
+    """The events that can make a notification (``drafts_for`` decides which do)."""
+    return [
+        On(TaskChanged, handle, verbs=("created", "reopened")),
+        On(ComplaintChanged, handle, verbs=("resolved", "classified", "escalated")),
+        On(ComplaintOverdue, handle),
     ]
-    return types
 
 
 def text_of(kind: str, params: dict[str, Any], gettext: Callable[[str], str] = lambda s: s) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
 
 import structlog
 from fastapi import FastAPI
@@ -18,30 +17,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.live.hub import LiveEvent, LiveHub
 from gateway.notifications import service
 from gateway.notifications.mail import mail_loop
-from gateway.notifications.rules import handled_types
-from propops.events.catalog import payload_model, verb_of
+from gateway.notifications.rules import subscriptions
 from propops.events.envelope import CloudEvent
 from propops.messaging.consumer import EventConsumer
-from propops.messaging.subscriptions import On, PayloadHandler
+from propops.messaging.subscriptions import PayloadHandler
 
 CONSUMER = "gateway-notifications"
 log = structlog.get_logger("gateway.notifications")
 
 
-def subscriptions(handle: PayloadHandler[Any]) -> list[On[Any]]:
-    """``handle`` for every event type the rules handle, declared by payload class and verbs."""
-    wanted: dict[type[BaseModel], set[str]] = {}
-    for event_type in handled_types():
-        wanted.setdefault(payload_model(event_type), set()).add(verb_of(event_type))
-    return [On(cls, handle, verbs=tuple(sorted(verbs))) for cls, verbs in wanted.items()]
-
-
-def notifier(hub: LiveHub) -> PayloadHandler[Any]:
+def notifier(hub: LiveHub) -> PayloadHandler[BaseModel]:
     """The consumer's handler: the event's notifications, and once they are committed a live
     ``notification`` to the open pages of their audience (their bells refresh)."""
 
-    async def notify(session: AsyncSession, _payload: BaseModel, event: CloudEvent) -> None:
-        drafts = await service.record_event(session, event)
+    async def notify(session: AsyncSession, payload: BaseModel, event: CloudEvent) -> None:
+        drafts = await service.record_event(session, payload, event)
         if not drafts:
             return
 
@@ -78,11 +68,7 @@ async def running(app: FastAPI) -> AsyncIterator[None]:
         consumer's set-up); later reconnections set it up again by themselves."""
         await ctx.bus.wait_ready()
         consumer = EventConsumer(
-            ctx.db,
-            ctx.bus,
-            ctx.settings,
-            subscriptions(notifier(hub)),
-            name=CONSUMER,
+            ctx.db, ctx.bus, ctx.settings, subscriptions(notifier(hub)), name=CONSUMER
         )
         consumers.append(consumer)
         while True:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,9 +18,9 @@ from propops.errors import NotFound
 from propops.events.envelope import CloudEvent
 
 
-async def record_event(session: AsyncSession, event: CloudEvent) -> list[Draft]:
+async def record_event(session: AsyncSession, payload: BaseModel, event: CloudEvent) -> list[Draft]:
     """The notifications an event makes (in the consumer's transaction, with its inbox row)."""
-    drafts = drafts_for(event)
+    drafts = drafts_for(payload, event)
     for draft in drafts:
         session.add(
             Notification(

@@ -1,0 +1,48 @@
+"""What makes a notification, for whom: a new or reopened task for its department, a resolved
+complaint's callback for the desk, an overdue or urgent complaint for the manager."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from gateway.notifications.rules import drafts_for, text_of
+from gateway.portal.i18n import translations
+from propops.events import new_event
+from propops.events.catalog import complaint_event_type, task_event_type
+from propops.events.payloads import ComplaintChanged, ComplaintOverdue, TaskChanged
+
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+
+
+def complaint(verb: str, **kw: object) -> tuple[ComplaintChanged, object]:
+    payload = ComplaintChanged(
+        complaint_id="c1", property_id="p1", status=verb, department="engineering", at=NOW, **kw
+    )
+    return payload, new_event(payload, event_type=complaint_event_type(verb))
+
+
+def test_who_hears_of_what() -> None:
+    task = TaskChanged(task_id="t1", department="cleaning", property_id="p1", status="open", at=NOW)
+    [d] = drafts_for(task, new_event(task, event_type=task_event_type("cleaning", "created")))
+    assert (d.audience, d.property_id, d.kind) == ("cleaning", "p1", "task_created")
+    assert (
+        drafts_for(task, new_event(task, event_type=task_event_type("cleaning", "started"))) == []
+    )
+
+    [d] = drafts_for(*complaint("resolved"))
+    assert (d.audience, d.kind) == ("frontdesk", "callback_due")
+    assert drafts_for(*complaint("classified", priority="normal")) == []
+    [d] = drafts_for(*complaint("classified", priority="urgent", description="Gas smell"))
+    assert (d.audience, d.kind, d.params["description"]) == (
+        "manager",
+        "severe_complaint",
+        "Gas smell",
+    )
+
+    late = ComplaintOverdue(
+        complaint_id="c1", property_id="p1", deadline="response", due=NOW, status="recorded"
+    )
+    [d] = drafts_for(late, new_event(late))
+    assert (d.audience, d.kind) == ("manager", "complaint_overdue")
+    assert text_of(d.kind, d.params) == "Complaint overdue: response deadline missed"
+    assert text_of(d.kind, d.params, translations("zh-Hant").gettext) == "投訴逾期：已過回應期限"
