@@ -27,8 +27,12 @@
     document.body.classList.remove("is-loading");
   }
   window.addEventListener("pageshow", function () { reset(); });
-  // htmx requests (searches, in-place forms, live refreshes) show the loading bar too.
-  document.addEventListener("htmx:beforeRequest", function () { document.body.classList.add("is-loading"); });
+  // htmx requests the user made (searches, in-place forms) show the loading bar too; background
+  // refreshes (the bell, live queues) do not.
+  document.addEventListener("htmx:beforeRequest", function (ev) {
+    var elt = ev.detail && ev.detail.elt;
+    if (elt && elt.closest && elt.closest("form, input, select, textarea, button")) document.body.classList.add("is-loading");
+  });
   document.addEventListener("htmx:afterRequest", function () { document.body.classList.remove("is-loading"); });
   document.addEventListener("htmx:afterRequest", function (ev) { reset(ev.target.closest ? ev.target.closest("form") && ev.target.closest("form").parentNode : null); });
   // The phone menu.
