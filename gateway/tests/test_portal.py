@@ -227,3 +227,9 @@ def test_no_api_error_is_lost_on_a_form() -> None:
     assert form.errors == {} and form.message == "complaint is closed"
     stale = ApiError(412, {"detail": "the complaint changed since you read it"})
     assert FormState.from_error(stale, {}, zh).message == "the complaint changed since you read it"
+
+
+def test_times_in_the_propertys_time_zone() -> None:
+    hk = i18n.Formatter("en")
+    assert hk.zone("Asia/Tokyo").datetime("2026-11-27T23:30:00Z") == "28 Nov 2026 08:30"
+    assert hk.zone(None) is hk and hk.zone("Nowhere/City") is hk

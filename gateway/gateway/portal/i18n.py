@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -57,6 +57,15 @@ class Formatter:
         t = translations(self.language)
         self.gettext = t.gettext
         self.ngettext = t.ngettext
+
+    def zone(self, time_zone: str | None) -> Formatter:
+        """The same language in another time zone (a property's); unknown or empty: this one."""
+        if not time_zone or time_zone == self.tz.key:
+            return self
+        try:
+            return Formatter(self.language, time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return self
 
     def _local(self, value: datetime | str | None) -> datetime | None:
         if value is None or value == "":

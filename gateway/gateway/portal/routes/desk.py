@@ -150,6 +150,12 @@ async def _complaint_context(user: PortalUser, complaint_id: str) -> dict[str, A
     return {"c": c, "unit": unit, "party": party, "props": props, "actions": actions}
 
 
+def _property_formatter(request: Request, ctx: dict[str, Any]) -> Any:
+    """Dates and times of a record in its property's time zone (where the register has one)."""
+    prop = ctx["props"].get(ctx["c"]["property_id"], {})
+    return formatter(request).zone(prop.get("time_zone"))
+
+
 async def _none() -> None:
     return None
 
@@ -161,6 +167,7 @@ async def complaint_page(
     _require_desk(user)
     ctx = await _complaint_context(user, complaint_id)
     ctx["flash"] = "recorded" if request.query_params.get("recorded") else ""
+    ctx["fm"] = _property_formatter(request, ctx)
     return render(request, "desk/complaint.html", ctx, nav_key="complaints")
 
 
@@ -243,6 +250,7 @@ async def complaint_action(
         if exc.status in (403, 404):
             raise
         ctx = await _complaint_context(user, complaint_id)
+        ctx["fm"] = _property_formatter(request, ctx)
         ctx["open_action"] = "" if action == "dispatch" else action  # dispatch: a bare button
         ctx["action_form"] = FormState.from_error(
             exc, values, formatter(request), fields=("document_checked",)
