@@ -252,6 +252,18 @@ async def test_live_stream_survives_a_nats_restart(start_gateway) -> None:  # no
                 return await _has(listener, task_id)
 
             await eventually(after_restart, within=30, interval=0.3, what="live after restart")
+
+            # deactivated: the stream says so and ends (the page goes back to sign-in)
+            users = (await gw.client.get("/api/users")).json()["items"]
+            tech_id = next(u["id"] for u in users if u["username"] == "tech")
+            assert (await gw.client.post(f"/api/users/{tech_id}/deactivate")).status_code == 200
+            _, hidden = await publish_task(gw, "p1", "created")
+
+            async def signed_out() -> bool:
+                return any(n == "signed-out" for n, _ in listener.events)
+
+            await eventually(signed_out, what="the stream ended for a deactivated user")
+            assert not await _has(listener, hidden)
         finally:
             await listener.close()
     finally:

@@ -9,10 +9,22 @@ from collections.abc import AsyncIterator
 from fastapi import Request
 from fastapi.responses import StreamingResponse
 
-from gateway.live.hub import LiveHub
-from propops.auth import Principal
+from gateway.live.hub import LiveEvent, LiveHub
+from propops.auth import Principal, Unauthorized
 
 KEEPALIVE_SECONDS = 15.0
+SIGNED_OUT = "event: signed-out\ndata: {}\n\n"  # the page goes back to sign-in
+
+
+async def _still_active(request: Request, principal: Principal) -> bool:
+    """A deactivated user's stream ends too (checked as every request is, cached briefly)."""
+    from gateway.proxy.api import _check_active
+
+    try:
+        await _check_active(request, principal.user_id)
+    except Unauthorized:
+        return False
+    return True
 
 
 async def _events(request: Request, hub: LiveHub, principal: Principal) -> AsyncIterator[str]:
@@ -21,13 +33,15 @@ async def _events(request: Request, hub: LiveHub, principal: Principal) -> Async
         yield "retry: 2000\nevent: ready\ndata: {}\n\n"
         while True:
             try:
-                ev = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+                ev: LiveEvent | None = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
             except TimeoutError:
                 if await request.is_disconnected():
                     return
-                yield ": keepalive\n\n"
-                continue
-            yield ev.sse()
+                ev = None
+            if not await _still_active(request, principal):
+                yield SIGNED_OUT
+                return
+            yield ev.sse() if ev is not None else ": keepalive\n\n"
     finally:
         hub.leave(queue)
 

@@ -19,6 +19,7 @@
     es.addEventListener("complaint", function () { fire("refresh-queue", 150); fire("refresh-bell", 1200); });
     es.addEventListener("task", function () { fire("refresh-tasks", 150); fire("refresh-bell", 1200); });
     es.addEventListener("notification", function () { fire("refresh-bell", 50); });
+    es.addEventListener("signed-out", function () { es.close(); window.location.reload(); });
     es.onerror = function () { document.body.dataset.live = "off"; };
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
