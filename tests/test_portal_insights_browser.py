@@ -172,7 +172,7 @@ def story(browser, office: Office) -> None:
     admin.click("tr[data-user=guard1] a")
     admin.click("form[action$='/deactivate'] button")
     admin.wait_for_selector("[data-status=inactive]")
-    with httpx.Client(base_url=office.url) as c:
+    with httpx.Client(base_url=office.url, timeout=30) as c:
         r = c.post("/api/auth/token", data={"username": "guard1", "password": "guard-pass-1"})
         assert r.status_code == 401  # deactivated: cannot sign in
     admin.click("form[action$='/activate'] button")
