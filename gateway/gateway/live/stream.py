@@ -18,10 +18,10 @@ SIGNED_OUT = "event: signed-out\ndata: {}\n\n"  # the page goes back to sign-in
 
 async def _still_active(request: Request, principal: Principal) -> bool:
     """A deactivated user's stream ends too (checked as every request is, cached briefly)."""
-    from gateway.proxy.api import _check_active
+    from gateway.users.service import check_principal
 
     try:
-        await _check_active(request, principal.user_id)
+        await check_principal(request, principal)
     except Unauthorized:
         return False
     return True

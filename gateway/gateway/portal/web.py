@@ -122,10 +122,10 @@ def _principal(request: Request) -> tuple[Principal, str]:
 async def page_user(request: Request) -> PortalUser:
     """The signed-in user of a page; otherwise back to sign-in with the page remembered."""
     principal, token = _principal(request)
-    from gateway.proxy.api import _check_active
+    from gateway.users.service import check_principal
 
     try:
-        await _check_active(request, principal.user_id)
+        await check_principal(request, principal)
     except Unauthorized as exc:
         raise SignInRequired(exc.detail) from exc
     language = await preferences.language_of(request.app, principal.user_id)

@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 
-from gateway.proxy.api import _check_active
+from gateway.users.service import check_principal
 from gateway.views import service
 from propops.auth import Principal, Unauthorized, decode_token
 from propops.periods import Period, period_params
@@ -18,7 +18,7 @@ async def signed_in(request: Request) -> Principal:
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("missing bearer token")
     principal = decode_token(request.app.state.ctx.settings, token)
-    await _check_active(request, principal.user_id)
+    await check_principal(request, principal)
     return principal
 
 
