@@ -37,6 +37,10 @@ async def gateway(start_service) -> RunningApp:
         **overrides,
     )
     r = await gw.client.post(
+        "/api/auth/token", data={"username": "admin", "password": ADMIN_PASSWORD}
+    )
+    gw.client.headers["Authorization"] = f"Bearer {r.json()['access_token']}"  # a real user
+    r = await gw.client.post(
         "/api/users", json={"username": "amy", "password": "amy-pass-123", "roles": ["fees"]}
     )
     assert r.status_code == 201, r.text
