@@ -117,9 +117,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.behind_gateway = False  # propops.errors.forwarded_prefix
     app.state.user_check = users.check_principal
     app.include_router(users_router, responses=PROBLEM_RESPONSES)
-    app.include_router(views_router)
-    app.include_router(notifications_router)
-    app.include_router(live_router)
+    app.include_router(views_router, responses=PROBLEM_RESPONSES)
+    app.include_router(notifications_router, responses=PROBLEM_RESPONSES)
+    app.include_router(live_router, responses=PROBLEM_RESPONSES)
     app.include_router(proxy_router)
     install_portal(app)
     return app

@@ -228,9 +228,12 @@ def test_no_api_error_is_lost_on_a_form() -> None:
     assert form.values["location"] == "大堂" and form.message == ""
     conflict = ApiError(409, {"detail": "complaint is closed", "field": "status"})
     form = FormState.from_error(conflict, {"reason": "x"}, zh)
-    assert form.errors == {} and form.message == "complaint is closed"
+    # a message the catalog does not know: a sentence by status, the English in brackets
+    assert form.errors == {} and form.message == "與紀錄目前的狀態衝突（complaint is closed）"
     stale = ApiError(412, {"detail": "the complaint changed since you read it"})
-    assert FormState.from_error(stale, {}, zh).message == "the complaint changed since you read it"
+    assert FormState.from_error(stale, {}, zh).message == (
+        "紀錄剛被其他人更改，請重新載入後再試（the complaint changed since you read it）"
+    )
 
 
 def test_times_in_the_propertys_time_zone() -> None:

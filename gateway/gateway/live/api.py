@@ -10,7 +10,17 @@ from propops.auth import Principal
 router = APIRouter(tags=["live"])
 
 
-@router.get("/api/live", summary="Server-sent events: complaints and tasks as they change")
+@router.get(
+    "/api/live",
+    summary="Server-sent events: complaints and tasks as they change",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "a stream of server-sent events (never ends by itself)",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        }
+    },
+)
 async def live(request: Request, principal: Principal = Depends(signed_in)) -> StreamingResponse:
     """``event: complaint`` / ``event: task`` with the record's id, status, department and
     property; only what the caller's role and properties allow."""

@@ -14,6 +14,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gateway.portal import i18n, labels, nav, preferences, session
 from gateway.portal.client import Api, ApiError, SignInRequired
+from gateway.portal.errors import ERROR_MESSAGES as ERROR_MESSAGES  # the catalog, re-exported
+from gateway.portal.errors import problem_message, translate_error
 from propops.auth import Principal, Unauthorized, decode_token
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -68,45 +70,22 @@ class FormState:
         shown = set(values) | set(fields)
         errors: dict[str, str] = {}
         others: list[str] = []
+        # a wrong state (409) or a stale version (412): told from the problem's members
+        composed = problem_message(fm, exc.status, exc.problem)
+
+        def say(text: str) -> str:
+            if composed is not None and text == exc.detail:
+                return composed
+            return translate_error(fm, text, exc.status)
+
         for name, text in exc.field_errors().items():
             if name in shown:
-                errors[name] = translate_error(fm, text)
+                errors[name] = say(text)
             else:
-                others.append(translate_error(fm, text))
+                others.append(say(text))
         if not errors and not others:
-            others.append(translate_error(fm, exc.detail))
+            others.append(composed or translate_error(fm, exc.detail, exc.status))
         return cls(values=values, errors=errors, message=" ".join(dict.fromkeys(others)))
-
-
-def translate_error(fm: i18n.Formatter, message: str) -> str:
-    """The API's English message in the user's language: a known message (or its known start,
-    e.g. pydantic's "String should have at least 1 character") comes from the catalog."""
-    for known in sorted(ERROR_MESSAGES, key=len, reverse=True):  # the most specific first
-        if message == known or message.startswith(known):
-            return fm.gettext(known)
-    return message
-
-
-ERROR_MESSAGES: tuple[str, ...] = (
-    i18n.N_("Field required"),
-    i18n.N_("String should have at least 1 character"),
-    i18n.N_("Input should be a valid date"),
-    i18n.N_("Input should be a valid datetime"),
-    i18n.N_("Input should be a valid decimal"),
-    i18n.N_("Input should be greater than 0"),
-    i18n.N_("Input should be"),
-    i18n.N_("Input should be a valid boolean"),
-    i18n.N_("Input should be a valid integer"),
-    i18n.N_("wrong username or password, or the user is deactivated"),
-    i18n.N_("the change conflicts with existing data"),
-    i18n.N_("satisfaction (1-5) is required when the resident was reached"),
-    i18n.N_("confirm the complainant's identity first (communication complaint)"),
-    i18n.N_("only a consult can be answered at the desk"),
-    i18n.N_("site visits are for valid complaints (classify or escalate first)"),
-    i18n.N_("only a communication complaint can be escalated to a valid one"),
-    i18n.N_("this callback is already done"),
-    i18n.N_("visited_at is in the future"),
-)
 
 
 def _principal(request: Request) -> tuple[Principal, str]:

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 import httpx
 from fastapi import Request, Response
 
-from propops.errors import problem
+from propops.errors import DomainError, problem
 
 HOP_BY_HOP = frozenset(
     {
@@ -39,9 +39,13 @@ def prefix_of(service: str) -> str:
     return f"/api/{service}"
 
 
-class BadHeader(ValueError):
+class BadHeader(DomainError):
+    """A header HTTP cannot carry on (400 naming it)."""
+
+    status = 400
+
     def __init__(self, name: str) -> None:
-        super().__init__(f"header {name} has a control character")
+        super().__init__(f"header {name} has a control character", field=name)
         self.name = name
 
 

@@ -46,10 +46,11 @@ class Fetch:
     params: Mapping[str, str | int] = field(default_factory=dict)
 
 
-def _headers(request: Request, service: str) -> dict[str, str]:
-    headers = forward_headers(request)
-    headers["x-forwarded-prefix"] = f"/api/{service}"
-    headers["accept"] = "application/json"
+def _headers(request: Request, service: str) -> list[tuple[bytes, bytes]]:
+    """The caller's headers as the proxy forwards them (token, trace context, X-Forwarded-*),
+    asking for JSON; a control character in one is a 400 naming it (``BadHeader``)."""
+    headers = [(k, v) for k, v in forward_headers(request, service) if k.lower() != b"accept"]
+    headers.append((b"accept", b"application/json"))
     return headers
 
 

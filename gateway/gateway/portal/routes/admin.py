@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from gateway.portal import lookups, nav
 from gateway.portal.client import ApiError, Forbidden, new_idempotency_key
+from gateway.portal.errors import translate_error
 from gateway.portal.i18n import N_
 from gateway.portal.labels import LABELS
 from gateway.portal.nav import NavItem
@@ -158,7 +159,7 @@ async def user_action(
     try:
         await user.api.post(f"/api/users/{user_id}/{action}")
     except ApiError as exc:
-        state = FormState(message=formatter(request).gettext(exc.detail))
+        state = FormState(message=translate_error(formatter(request), exc.detail, exc.status))
         return await _user_page(request, user, user_id, state, status=exc.status)
     return redirect(request, f"/admin/users/{user_id}")
 
@@ -215,7 +216,8 @@ async def _dead_letters(
     except ApiError as exc:
         if exc.status < 500:
             raise
-        page, error = {"items": [], "total": 0}, exc.detail
+        page = {"items": [], "total": 0}
+        error = translate_error(formatter(request), exc.detail, exc.status)
     for item in page["items"]:
         try:
             item["pretty"] = json.dumps(json.loads(item["payload"]), ensure_ascii=False, indent=1)
@@ -251,6 +253,13 @@ async def replay(
         if exc.status != 409:
             raise
         return await _dead_letters(
-            request, user, service, "dead", refused={"id": dead_letter_id, "why": exc.detail}
+            request,
+            user,
+            service,
+            "dead",
+            refused={
+                "id": dead_letter_id,
+                "why": translate_error(formatter(request), exc.detail, exc.status),
+            },
         )
     return redirect(request, f"/admin/dead-letters?service={service}&replayed={dead_letter_id}")

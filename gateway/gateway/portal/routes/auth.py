@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from gateway.portal import i18n, nav, preferences, session
 from gateway.portal.client import Api, ApiError
+from gateway.portal.errors import translate_error
 from gateway.portal.web import FormState, PortalUser, formatter, page_user, render
 from propops.auth import Principal, decode_token
 
@@ -51,7 +52,7 @@ async def signin(
     except Exception as exc:  # noqa: BLE001 - 401 (wrong password) or any refusal: say so
         detail = exc.detail if isinstance(exc, ApiError) else str(exc)
         form = FormState(values, {"password": fm.gettext("Wrong user name or password.")})
-        form.message = "" if "password" in detail else detail
+        form.message = "" if "password" in detail else translate_error(fm, detail)
         return render(request, "signin.html", {"next": target, "form": form}, status=401)
     token = r.json()
     principal = session_principal(request, token["access_token"])

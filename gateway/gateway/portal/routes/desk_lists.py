@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from gateway.portal import lookups
 from gateway.portal.client import ApiError, Forbidden, new_idempotency_key
+from gateway.portal.errors import translate_error
 from gateway.portal.routes.desk import _params_fn, _require_desk
 from gateway.portal.web import (
     FormState,
@@ -78,7 +79,9 @@ async def record_callback(
             exc, values, formatter(request), fields=("reached", "satisfaction")
         )
         if current is None:
-            state.message = state.message or exc.detail
+            state.message = state.message or translate_error(
+                formatter(request), exc.detail, exc.status
+            )
             current = {
                 "id": callback_id,
                 "status": "done",

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from gateway.portal import dashboard, lookups, nav
 from gateway.portal.client import ApiError, Forbidden, NotFoundError
+from gateway.portal.errors import translate_error
 from gateway.portal.i18n import N_
 from gateway.portal.nav import NavItem
 from gateway.portal.web import PortalUser, formatter, page_user, render
@@ -50,7 +51,11 @@ async def dashboard_page(request: Request, user: PortalUser = Depends(page_user)
     except ApiError as exc:  # a bad period: show the form with the error next to its field
         if exc.status not in (400, 403, 422):
             raise
-        error = exc.field_errors() or {"from": exc.detail}
+        fm = formatter(request)
+        error = {
+            name: translate_error(fm, text, exc.status)
+            for name, text in (exc.field_errors() or {"from": exc.detail}).items()
+        }
         view, props = await asyncio.gather(
             _view(user, {"property_id": ""}), lookups.properties(user.api)
         )
