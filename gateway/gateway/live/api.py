@@ -17,7 +17,20 @@ router = APIRouter(tags=["live"])
     responses={
         200: {
             "description": "a stream of server-sent events (never ends by itself)",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            # each event: ``event: ready|complaint|task|notification``, ``data`` (JSON text)
+            "content": {
+                "text/event-stream": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "event": {"type": "string"},
+                            "data": {"type": "string"},
+                            "id": {"type": "string"},
+                            "retry": {"type": "integer"},
+                        },
+                    }
+                }
+            },
         }
     },
 )

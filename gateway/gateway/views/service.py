@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 
@@ -85,14 +86,15 @@ async def unit_page(request: Request, principal: Principal, unit_id: str) -> dic
     if not (desk or fees):
         raise Forbidden("a unit's page needs read rights on the front desk or fees")
     fetches: list[Fetch] = []
+    segment = quote(unit_id, safe="")  # one path segment, whatever the caller sent
     if desk:
         fetches += [
-            Fetch("unit", "frontdesk", f"v1/units/{unit_id}"),
+            Fetch("unit", "frontdesk", f"v1/units/{segment}"),
             Fetch("complaints", "frontdesk", "v1/complaints", {"unit_id": unit_id, "limit": 50}),
         ]
     if fees:
         fetches += [
-            Fetch("payment_status", "fees", f"v1/accounts/{unit_id}/status"),
+            Fetch("payment_status", "fees", f"v1/accounts/{segment}/status"),
             Fetch("charges", "fees", "v1/charges", {"unit_id": unit_id, "limit": 50}),
             Fetch("payments", "fees", "v1/payments", {"unit_id": unit_id, "limit": 20}),
         ]
