@@ -194,7 +194,7 @@ def story(browser, office: Office) -> None:
     # replay: the front desk still cannot read it, and the page says so beside the list
     ours.locator("form button").click()
     admin.wait_for_selector("[data-refused]")
-    assert "cannot be parsed" in admin.locator("[data-refused]").inner_text()
+    assert "訊息無法解讀" in admin.locator("[data-refused]").inner_text()  # in the page language
     assert (
         admin.locator("[data-table=dead-letters] tbody tr").filter(has_text="unparseable").count()
         == 1
