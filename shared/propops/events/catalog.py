@@ -94,6 +94,19 @@ _SPECS: tuple[EventSpec, ...] = (
         for dept, entity in TASK_DEPARTMENTS.items()
         for verb in TASK_VERBS
     ),
+    *(
+        EventSpec(
+            f"propops.leasing.contract.{verb}.v1",
+            p.ContractChanged,
+            f"A lease contract was {verb}; fees keeps its account and rent charges.",
+        )
+        for verb in ("signed", "renewed", "terminated")
+    ),
+    EventSpec(
+        "propops.leasing.venue_booking.signed.v1",
+        p.VenueBookingSigned,
+        "A venue booking was signed; fees raises the venue management fee at once.",
+    ),
     EventSpec(
         "propops.fees.account.opened.v1", p.AccountOpened, "Fees opened the account of a unit."
     ),

@@ -154,6 +154,51 @@ class TaskChanged(BaseModel):
     at: datetime
 
 
+# --- leasing ----------------------------------------------------------------------------------
+
+
+class ContractChanged(BaseModel):
+    """leasing: a lease of a space (ad space, warehouse, venue) was signed, renewed or terminated.
+
+    Fees keeps one account per contract and raises its rent charges in the billing runs:
+    ``rent`` per ``billing_cycle`` period (monthly | quarterly | once) from ``start_date`` to
+    ``end_date`` (inclusive), or to ``terminated_on`` for an early termination (later charges
+    cancelled). A renewal carries the contract's new ``end_date`` (and rent, if it changed).
+    """
+
+    contract_id: str
+    reference: str | None = None  # e.g. LC-2026-00003
+    property_id: str
+    space_id: str
+    space_code: str
+    space_kind: str  # ad_space | warehouse | venue
+    counterparty_name: str
+    start_date: date
+    end_date: date
+    rent: Decimal
+    billing_cycle: str  # monthly | quarterly | once
+    deposit: Decimal | None = None
+    terminated_on: date | None = None
+    actor: str | None = None
+    at: datetime
+
+
+class VenueBookingSigned(BaseModel):
+    """leasing: a venue booking was signed; fees raises its venue management fee at once."""
+
+    booking_id: str
+    reference: str | None = None
+    property_id: str
+    space_id: str
+    space_code: str
+    organizer: str
+    start: datetime
+    end: datetime
+    fee: Decimal
+    actor: str | None = None
+    at: datetime
+
+
 # --- fees -------------------------------------------------------------------------------------
 
 
