@@ -176,6 +176,13 @@ def complaint_story(browser, office: Office) -> None:
     ]:
         clerk.goto(f"{office.url}{path}")
         screenshot(clerk, f"desk-{name}")
+    # a manager's unit page: the gateway's unit view, with fees' account and ledger
+    boss_desk = browser.new_context(viewport=DESK)
+    boss_page = boss_desk.new_page()
+    sign_in(boss_page, office, "boss", f"/register/units/{office.units[0]['id']}")
+    assert "HK$" in boss_page.inner_text("[data-part=account]")
+    screenshot(boss_page, "desk-unit-manager")
+    boss_desk.close()
     clerk_phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     mobile_clerk = clerk_phone.new_page()
     sign_in(mobile_clerk, office, "clerk", "/complaints")

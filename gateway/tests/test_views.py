@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 from test_gateway import bearer, sign_in, start_departments, start_gateway  # noqa: F401
+from test_portal import browser
+from test_portal import sign_in as portal_sign_in
 
 from propops.testing.fixtures import eventually
 
@@ -116,6 +118,18 @@ async def test_dashboard_and_unit_page_and_a_service_down(
     r = await gw.client.get("/api/views/units/no-such-unit", headers=boss)
     assert r.status_code == 404
 
+    # the portal's unit page is that view: the register, the complaints and fees' ledger
+    async with browser(gw) as boss_b, browser(gw) as clerk_b:
+        await portal_sign_in(boss_b, "boss", "boss-pass-1")
+        await portal_sign_in(clerk_b, "clerk", "clerk-pass-1")
+        html = (await boss_b.get(f"/register/units/{unit}")).text
+        assert "8F-1" in html and "data-incomplete" not in html
+        assert html.count("HK$1,200.50") >= 2  # the balance and the charge's line
+        assert 'data-part="desk-copy"' not in html
+        html = (await clerk_b.get(f"/register/units/{unit}")).text  # no fee rights: desk's copy
+        assert "8F-1" in html and 'data-part="desk-copy"' in html
+        assert "data-incomplete" not in html
+
     # fees down: both views still answer, marked incomplete, naming what is missing
     await apps["fees"].stop()
     r = await gw.client.get("/api/views/dashboard", headers=boss)
@@ -127,3 +141,11 @@ async def test_dashboard_and_unit_page_and_a_service_down(
     page = (await gw.client.get(f"/api/views/units/{unit}", headers=boss)).json()
     assert page["incomplete"] is True and page["unit"]["number"] == "8F-1"
     assert {u["part"] for u in page["unavailable"]} == {"payment_status", "charges", "payments"}
+
+    # the portal's unit page with fees down: still there, marked, the desk's copy of the status
+    async with browser(gw) as boss_b:
+        await portal_sign_in(boss_b, "boss", "boss-pass-1")
+        r = await boss_b.get(f"/register/units/{unit}")
+        assert r.status_code == 200 and "8F-1" in r.text and "Noise" in r.text
+        assert "data-incomplete" in r.text and 'data-unavailable="fees"' in r.text
+        assert 'data-part="desk-copy"' in r.text

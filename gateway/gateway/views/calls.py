@@ -44,6 +44,9 @@ class Fetch:
     service: str
     path: str
     params: Mapping[str, str | int] = field(default_factory=dict)
+    # a 404 means "nothing there yet" (data None), not the view's answer: e.g. the fee account of
+    # a unit registered a moment ago, before fees has handled the registration
+    missing_ok: bool = False
 
 
 def _headers(request: Request, service: str) -> list[tuple[bytes, bytes]]:
@@ -70,6 +73,8 @@ async def _one(request: Request, fetch: Fetch) -> Part:
         )
     if r.status_code >= 500:
         return Part(fetch.name, fetch.service, error=f"{fetch.service} answered {r.status_code}")
+    if r.status_code == 404 and fetch.missing_ok:
+        return Part(fetch.name, fetch.service, data=None)
     if r.status_code >= 400:
         try:
             body = r.json()

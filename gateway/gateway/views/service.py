@@ -94,7 +94,7 @@ async def unit_page(request: Request, principal: Principal, unit_id: str) -> dic
         ]
     if fees:
         fetches += [
-            Fetch("payment_status", "fees", f"v1/accounts/{segment}/status"),
+            Fetch("payment_status", "fees", f"v1/accounts/{segment}/status", missing_ok=True),
             Fetch("charges", "fees", "v1/charges", {"unit_id": unit_id, "limit": 50}),
             Fetch("payments", "fees", "v1/payments", {"unit_id": unit_id, "limit": 20}),
         ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, time, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -239,23 +240,33 @@ async def unit_page(
     request: Request, unit_id: str, user: PortalUser = Depends(page_user)
 ) -> Response:
     _require_desk(user)
-    unit, props, complaints = await asyncio.gather(
-        user.api.get(f"{FD}/units/{unit_id}"),
-        lookups.properties(user.api),
-        user.api.get(f"{FD}/complaints", unit_id=unit_id, limit=20),
-    )
+    ctx = await _unit_context(user, unit_id)
     return render(
         request,
         "desk/unit.html",
-        {
-            "unit": unit,
-            "props": props,
-            "complaints": complaints,
-            "form": FormState(),
-            "idem": new_idempotency_key(),
-        },
+        {**ctx, "form": FormState(), "idem": new_idempotency_key()},
         nav_key="register",
     )
+
+
+async def _unit_context(user: PortalUser, unit_id: str) -> dict[str, Any]:
+    """The unit's page from the gateway's unit view (register, complaints, and fees' account,
+    charges and payments), which still answers with a part marked unavailable when a service
+    is down; the property names are only a nicety then."""
+    view, props = await asyncio.gather(
+        user.api.get(f"/api/views/units/{quote(unit_id, safe='')}"),
+        _properties_or_none(user),
+    )
+    return {"view": view, "unit": view.get("unit"), "props": props or {}}
+
+
+async def _properties_or_none(user: PortalUser) -> dict[str, dict[str, Any]] | None:
+    try:
+        return await lookups.properties(user.api)
+    except ApiError as exc:
+        if exc.status < 500:
+            raise
+        return None  # the front desk is down: the view marks its part unavailable
 
 
 REGISTER_CREATE = {
@@ -285,15 +296,8 @@ async def register_create(
         state = FormState.from_error(exc, values, formatter(request))
         if kind == "occupancies":
             unit_id = values.get("unit_id", "")
-            unit, props, complaints = await asyncio.gather(
-                user.api.get(f"{FD}/units/{unit_id}"),
-                lookups.properties(user.api),
-                user.api.get(f"{FD}/complaints", unit_id=unit_id, limit=20),
-            )
             ctx = {
-                "unit": unit,
-                "props": props,
-                "complaints": complaints,
+                **await _unit_context(user, unit_id),
                 "form": state,
                 "idem": values.get("idempotency_key"),
             }
