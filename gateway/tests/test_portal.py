@@ -240,3 +240,15 @@ def test_times_in_the_propertys_time_zone() -> None:
     hk = i18n.Formatter("en")
     assert hk.zone("Asia/Tokyo").datetime("2026-11-27T23:30:00Z") == "28 Nov 2026 08:30"
     assert hk.zone(None) is hk and hk.zone("Nowhere/City") is hk
+
+
+def test_callbacks_due_today_where_the_property_is() -> None:
+    from gateway.portal.routes.desk_lists import _due_by_end_of_today
+
+    hk = i18n.Formatter("en")  # the portal's zone, Hong Kong
+    now = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)  # 23:30 in Hong Kong, 00:30 on 28th in Tokyo
+    cb = {"property_id": "tokyo", "due_at": "2026-11-28T14:00:00+00:00"}  # 22:00 HK, 23:00 Tokyo
+    props = {"tokyo": {"time_zone": "Asia/Tokyo"}, "hk": {"time_zone": "Asia/Hong_Kong"}}
+    assert _due_by_end_of_today(cb, props, hk, now) is True  # Tokyo's today is the 28th
+    assert _due_by_end_of_today({**cb, "property_id": "hk"}, props, hk, now) is False
+    assert _due_by_end_of_today({**cb, "property_id": "unknown"}, props, hk, now) is False

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from gateway.portal import lookups
 from gateway.portal.client import ApiError, Forbidden, new_idempotency_key
 from gateway.portal.errors import translate_error
+from gateway.portal.i18n import Formatter
 from gateway.portal.routes.desk import _params_fn, _require_desk
 from gateway.portal.web import (
     FormState,
@@ -41,10 +42,9 @@ async def callbacks(
     page, props = await asyncio.gather(
         user.api.get(f"{FD}/callbacks", status="due", limit=500), lookups.properties(user.api)
     )
-    end_of_today = datetime.combine(fm.today() + timedelta(days=1), time(0), fm.tz)
     items = page["items"]
     if when == "today":
-        items = [cb for cb in items if datetime.fromisoformat(cb["due_at"]) < end_of_today]
+        items = [cb for cb in items if _due_by_end_of_today(cb, props, fm)]
     items.sort(key=lambda cb: cb["due_at"])
     return render(
         request,
@@ -52,6 +52,19 @@ async def callbacks(
         {"items": items, "props": props, "when": when, "total_due": page["total"]},
         nav_key="callbacks",
     )
+
+
+def _due_by_end_of_today(
+    cb: dict[str, Any],
+    props: dict[str, dict[str, Any]],
+    fm: Formatter,
+    now: datetime | None = None,
+) -> bool:
+    """Due before midnight where the property is (its time zone; the portal's if unknown)."""
+    local = fm.zone((props.get(cb["property_id"]) or {}).get("time_zone"))
+    today = (now or datetime.now(UTC)).astimezone(local.tz).date()
+    end_of_today = datetime.combine(today + timedelta(days=1), time(0), local.tz)
+    return datetime.fromisoformat(cb["due_at"]) < end_of_today
 
 
 @router.post("/callbacks/{callback_id}/record")
