@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from gateway import supervisor as sv
+from propops.http import client_limits
 from propops.settings import DEPARTMENTS
 from propops.testing import servers
 
@@ -157,7 +158,7 @@ async def admin(system: System) -> AsyncIterator[httpx.AsyncClient]:
 async def signed_in(
     url: str, username: str = "admin", password: str = ADMIN_PASSWORD
 ) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=30, limits=client_limits()) as client:
         r = await client.post("/api/auth/token", data={"username": username, "password": password})
         assert r.status_code == 200, r.text
         client.headers["Authorization"] = f"Bearer {r.json()['access_token']}"

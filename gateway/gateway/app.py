@@ -26,6 +26,7 @@ from gateway.views.api import router as views_router
 from propops.bus import Bus
 from propops.db import Database
 from propops.errors import PROBLEM_RESPONSES
+from propops.http import client_limits
 from propops.messaging.outbox import OutboxRelay
 from propops.runtime import tune_gc
 from propops.service import base_app, open_database
@@ -96,7 +97,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 timeout=httpx.Timeout(
                     settings.proxy_timeout, connect=settings.proxy_connect_timeout
                 ),
-                limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+                limits=client_limits(max_connections=200, max_keepalive_connections=50),
             )
             app.state.ctx = GatewayContext(settings, db, bus, http, settings.service_urls())
             tune_gc(settings.gc_gen0_threshold)

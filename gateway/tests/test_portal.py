@@ -19,6 +19,7 @@ from gateway.portal.session import safe_next
 from gateway.portal.web import FormState
 from gateway.settings import GatewaySettings
 from propops.auth import issue_token
+from propops.http import client_limits
 from propops.settings import DEPARTMENTS
 from propops.testing.fixtures import RunningApp, free_port
 
@@ -49,7 +50,7 @@ async def gateway(start_service) -> RunningApp:
 
 def browser(gw: RunningApp) -> httpx.AsyncClient:
     """A client like a browser: cookies kept, no bearer token, redirects not followed."""
-    return httpx.AsyncClient(base_url=gw.url, timeout=30)
+    return httpx.AsyncClient(base_url=gw.url, timeout=30, limits=client_limits())
 
 
 def csrf_of(html: str) -> str:

@@ -22,6 +22,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from propops.auth import issue_token
+from propops.http import client_limits
 from propops.settings import ServiceSettings
 from propops.testing import servers
 
@@ -126,7 +127,7 @@ async def serve(
         await asyncio.sleep(0.02)
     url = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    client = httpx.AsyncClient(base_url=url, headers=headers, timeout=30)
+    client = httpx.AsyncClient(base_url=url, headers=headers, timeout=30, limits=client_limits())
     return RunningApp(app, settings, url, client, server, task)
 
 
