@@ -22,6 +22,7 @@ from gateway.portal.errors import PATTERNS, problem_message, translate_error
 from gateway.portal.web import FormState
 from propops.errors import PreconditionFailed, WrongState
 from propops.lifecycle import Lifecycle, check_version
+from propops.recurrence import validate_rule
 
 zh = i18n.Formatter("zh-Hant")
 en = i18n.Formatter("en")
@@ -215,3 +216,34 @@ def test_a_stale_version_is_told_from_its_members() -> None:
     lost = {**unknown, "current_version": None, "expected_version": None}
     assert problem_message(zh, 412, lost) == "此紀錄剛被其他人更改，請重新載入後再試。"
     assert problem_message(zh, 412, unknown) is None
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "",
+        "FREQ=MINUTELY",
+        "FREQ=DAILY;BYSECOND=5",
+        "FREQ=DAILY;;",
+        "FREQ=DAILY;FREQ=WEEKLY",
+        "BYDAY=MO",
+        "FREQ=DAILY;COUNT=2;UNTIL=20261203",
+        "FREQ=DAILY;COUNT=0",
+        "FREQ=DAILY;INTERVAL=7;BYDAY=MO",
+        "FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=30",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=1MO",
+        "FREQ=DAILY;BYHOUR=24",
+        "FREQ=YEARLY;BYDAY=60MO",
+        "FREQ=DAILY;UNTIL=2026",
+        "FREQ=DAILY;UNTIL=20261332",
+        "FREQ=DAILY;WKST=XX",
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+        "x" * 501,
+    ],
+)
+def test_recurrence_rule_messages_in_chinese(rule: str) -> None:
+    """Each message ``propops.recurrence`` gives has its pattern: no fallback sentence."""
+    with pytest.raises(ValueError) as caught:
+        validate_rule(rule)
+    said = translate_error(zh, f"Value error, {caught.value}", 422)
+    assert not said.startswith("資料有誤"), (rule, str(caught.value))

@@ -197,6 +197,27 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("'from' is after 'to'"),
     N_("a period is at most %(days)s days"),
     N_("%(name)s is not an IANA time zone (e.g. 'Asia/Hong_Kong')"),
+    # shared: recurrence rules (propops.recurrence)
+    N_("a recurrence rule is required, e.g. FREQ=WEEKLY;BYDAY=MO"),
+    N_("a recurrence rule is text, e.g. FREQ=DAILY"),
+    N_("one RRULE line of at most %(max_length)s characters, e.g. FREQ=DAILY"),
+    N_("%(piece)s is not NAME=VALUE"),
+    N_("%(part)s is not supported (use %(parts)s)"),
+    N_("%(part)s is given twice"),
+    N_("FREQ is required, e.g. FREQ=DAILY"),
+    N_("FREQ must be one of %(freqs)s"),
+    N_("COUNT and UNTIL cannot both be given"),
+    N_("%(part)s must be a whole number from 1 to %(top)s"),
+    N_("INTERVAL with FREQ=%(freq)s cannot be combined with %(parts)s"),
+    N_("with INTERVAL, BYMONTHDAY must be 1..28 or -28..-1"),
+    N_("with INTERVAL, BYDAY must be weekdays (or 1MO..4MO, -1MO)"),
+    N_("%(part)s values must be %(span)s (got %(value)s)"),
+    N_("BYDAY %(value)s: a weekday (MO..SU); an ordinal is %(span)s"),
+    N_("UNTIL must be a date (20261231) or a date-time (20261231T235959Z)"),
+    N_("UNTIL %(value)s is not a real date"),
+    N_("not a valid recurrence rule: %(problem)s"),
+    N_("the rule never occurs (or less than once in %(years)s years)"),
+    N_("the rule never occurs from this start"),
     # fees
     N_(
         "unit already has a %(charge_kind)s charge for %(period)s (charge %(charge_id)s); void "

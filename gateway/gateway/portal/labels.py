@@ -60,6 +60,15 @@ LABELS: dict[str, dict[str, str]] = {
         "consult": N_("Consultation"),
         "vent": N_("Venting"),
     },
+    "task_kind": {  # what asked for a department's work (propops.tasks TASK_KINDS)
+        "complaint": N_("Complaint"),
+        "paid_service": N_("Paid service"),
+        "preventive": N_("Preventive maintenance"),
+        "nonconformance": N_("Nonconformance"),
+        "scheduled": N_("Cleaning schedule"),
+        "hygiene": N_("Hygiene check"),
+        "damage": N_("Venue damage"),
+    },
     "priority": {
         "low": N_("Low"),
         "normal": N_("Normal"),

@@ -72,6 +72,15 @@ async def test_a_dispatch_published_twice_makes_exactly_one_work_order(eng: Runn
     [order] = await tasks_of(eng, PATH, complaint_id=c.complaint_id)
     assert order["status"] == "open" and order["title"] == "Water leaking from the ceiling"
     assert order["priority"] == "high" and order["due_at"] is not None
+    assert (order["kind"], order["complaint_kind"], order["source_key"]) == (
+        "complaint",
+        None,
+        None,
+    )
+    by_kind = await eng.client.get(f"/v1/{PATH}", params={"kind": "complaint"})
+    assert [o["id"] for o in by_kind.json()["items"]] == [order["id"]]
+    none = await eng.client.get(f"/v1/{PATH}", params={"kind": "preventive"})
+    assert none.json()["items"] == []
     assert len(await task_events(eng, DEPT, "created")) == 1
     # a complaint dispatched to another department is not engineering's
     elsewhere = complaint("cleaning")
@@ -235,6 +244,8 @@ async def test_bad_input_and_wrong_state_are_problems(eng: RunningApp) -> None:
     assert (await post(eng, "missing", "start")).status_code == 404
     r = await eng.client.get(f"/v1/{PATH}", params={"status": "done"})
     assert r.status_code == 422 and r.json()["field"] == "status"
+    r = await eng.client.get(f"/v1/{PATH}", params={"kind": "repair"})
+    assert r.status_code == 422 and r.json()["field"] == "kind"
 
 
 async def test_stale_version_is_a_failed_precondition(eng: RunningApp) -> None:

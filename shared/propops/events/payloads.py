@@ -152,6 +152,12 @@ class TaskChanged(BaseModel):
     notes: str | None = None
     actor: str | None = None
     at: datetime
+    # the work kind (complaint | paid_service | preventive | nonconformance | scheduled | hygiene
+    # | damage) and what asked for it: lets the asker react to its task's completion
+    kind: str | None = None
+    source_id: str | None = None
+    source_key: str | None = None
+    asset_id: str | None = None
 
 
 # --- leasing ----------------------------------------------------------------------------------

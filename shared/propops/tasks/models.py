@@ -34,6 +34,20 @@ CANCELLED = "cancelled"
 STATUSES: tuple[str, ...] = (OPEN, ASSIGNED, IN_PROGRESS, COMPLETED, CANCELLED)
 
 LIVE_COMPLAINT_INDEX = "uq_tasks_live_complaint"
+SOURCE_KEY_INDEX = "uq_tasks_source_key"
+
+# The work kinds: what asked for the work. ``complaint`` is every task made from a dispatch; the
+# others are generated or requested by a department's own records (``source_id``).
+COMPLAINT = "complaint"
+TASK_KINDS: tuple[str, ...] = (
+    COMPLAINT,
+    "paid_service",  # a resident's paid service request (front desk)
+    "preventive",  # a maintenance plan's occurrence (engineering)
+    "nonconformance",  # a nonconformance's corrective action
+    "scheduled",  # a cleaning schedule's occurrence
+    "hygiene",  # a failed hygiene check
+    "damage",  # venue damage found at check-out
+)
 
 # The reference prefix of each department's tasks: W-2026-00007 is an engineering work order.
 REFERENCE_PREFIXES: dict[str, str] = {
@@ -70,7 +84,18 @@ class Task(TasksBase):
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     nature: Mapped[str | None] = mapped_column(String(20))
-    kind: Mapped[str | None] = mapped_column(String(20))
+    # the complaint's kind (help | consult | vent), copied from the dispatch event
+    complaint_kind: Mapped[str | None] = mapped_column(String(20))
+    # the work kind (TASK_KINDS) and what asked for it
+    kind: Mapped[str] = mapped_column(
+        String(20), index=True, nullable=False, default=COMPLAINT, server_default=COMPLAINT
+    )
+    # the record that asked for the work: a paid service, a maintenance plan, a schedule...
+    source_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # the idempotency key of generated work, e.g. ``preventive:<plan_id>:2026-12-01``
+    source_key: Mapped[str | None] = mapped_column(String(200))
+    # the equipment or cleaning area the work is on
+    asset_id: Mapped[str | None] = mapped_column(String(36), index=True)
     priority: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), index=True, nullable=False, default=OPEN)
     assignee: Mapped[str | None] = mapped_column(String(100), index=True)
@@ -99,6 +124,15 @@ class Task(TasksBase):
             postgresql_where=text("status <> 'cancelled'"),
         ),
         Index("uq_tasks_reference", "property_id", "reference", unique=True),
+        # Generated work exactly once per occurrence: one task per source key in a department.
+        Index(
+            SOURCE_KEY_INDEX,
+            "department",
+            "source_key",
+            unique=True,
+            sqlite_where=text("source_key IS NOT NULL"),
+            postgresql_where=text("source_key IS NOT NULL"),
+        ),
     )
 
 

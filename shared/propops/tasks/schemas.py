@@ -5,6 +5,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from propops.tasks.models import TASK_KINDS
+
 # Text that is not empty once stripped: blank input is a 422 naming the field.
 Assignee = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
@@ -51,7 +53,11 @@ class TaskOut(BaseModel):
     contact_name: str | None = Field(description="the complainant: who to call")
     contact_phone: str | None = Field(description="in full: the department's staff dial it")
     nature: str | None
-    kind: str | None
+    complaint_kind: str | None = Field(description="the complaint's: help | consult | vent")
+    kind: str = Field(description="the work kind: " + " | ".join(TASK_KINDS))
+    source_id: str | None = Field(description="the record that asked for the work")
+    source_key: str | None = Field(description="generated work's key, one task per key")
+    asset_id: str | None = Field(description="the equipment or cleaning area worked on")
     priority: str | None
     status: str
     assignee: str | None

@@ -64,11 +64,13 @@ from propops.references import next_reference
 from propops.tasks.models import (
     ASSIGNED,
     CANCELLED,
+    COMPLAINT,
     COMPLETED,
     IN_PROGRESS,
     OPEN,
     REFERENCE_PREFIXES,
     STATUSES,
+    TASK_KINDS,
     SiteVisit,
     Task,
     TaskHistory,
@@ -150,6 +152,10 @@ def _line_and_event(
             notes=notes,
             actor=actor,
             at=at,
+            kind=task.kind,
+            source_id=task.source_id,
+            source_key=task.source_key,
+            asset_id=task.asset_id,
         ),
         subject=task.id,
         event_type=task_event_type(task.department, verb),
@@ -292,6 +298,19 @@ LIST = ListSpec(
             description="a username, or `me` (the caller)",
         ),
         Filter("property_id", column=Task.property_id, max_length=36),
+        Filter("kind", column=Task.kind, values=TASK_KINDS, description="the work kind"),
+        Filter(
+            "asset_id",
+            column=Task.asset_id,
+            max_length=36,
+            description="work on this equipment or cleaning area",
+        ),
+        Filter(
+            "source_id",
+            column=Task.source_id,
+            max_length=36,
+            description="work asked for by this record (a plan, a paid service...)",
+        ),
         Filter(
             "reference",
             where=lambda value: Task.reference == value.strip().upper(),
@@ -378,14 +397,8 @@ async def create_from_dispatch(
     contact = complaint.contact or Contact()
     task = Task(
         id=new_id(),
-        reference=await next_reference(
-            session,
-            REFERENCE_PREFIXES[department],
-            complaint.property_id,
-            time_zone=place.time_zone
-            if is_valid_time_zone(place.time_zone or "")
-            else DEFAULT_TIME_ZONE,
-            at=now,
+        reference=await new_reference(
+            session, department, complaint.property_id, place.time_zone, at=now
         ),
         department=department,
         property_id=complaint.property_id,
@@ -403,7 +416,8 @@ async def create_from_dispatch(
         contact_phone=_clip(contact.phone, 40),
         unit_id=complaint.unit_id,
         nature=complaint.nature,
-        kind=complaint.kind,
+        complaint_kind=complaint.kind,
+        kind=COMPLAINT,
         priority=complaint.priority,
         status=ASSIGNED if assignee else OPEN,
         assignee=assignee,
@@ -412,18 +426,36 @@ async def create_from_dispatch(
         created_at=now,
         updated_at=now,
     )
+    notes = f"site visit by {visit.department_head}: {visit.findings}" if visit else None
+    return await add_created(session, task, actor=complaint.actor or FRONTDESK, notes=notes)
+
+
+async def new_reference(
+    session: AsyncSession,
+    department: str,
+    property_id: str,
+    time_zone: str | None,
+    *,
+    at: datetime,
+) -> str:
+    """The next reference of the department's tasks at the property (the year in the
+    property's time zone; the default zone if the one given is not valid)."""
+    zone_name = time_zone if is_valid_time_zone(time_zone or "") else DEFAULT_TIME_ZONE
+    prefix = REFERENCE_PREFIXES[department]
+    return await next_reference(session, prefix, property_id, time_zone=zone_name, at=at)
+
+
+async def add_created(
+    session: AsyncSession, task: Task, *, actor: str, notes: str | None = None
+) -> Task:
+    """Insert a new task with its ``created`` history line and event (flushed: a unique
+    violation is raised here, in the caller's transaction or savepoint)."""
     session.add(task)
     await session.flush()
-    notes = f"site visit by {visit.department_head}: {visit.findings}" if visit else None
-    line, event = _line_and_event(
-        task,
-        "created",
-        actor=complaint.actor or FRONTDESK,
-        notes=notes,
-        at=now,
-    )
+    line, event = _line_and_event(task, "created", actor=actor, notes=notes, at=task.created_at)
     session.add(line)
     emit(session, event.payload, subject=event.subject, event_type=event.event_type)
+    await session.flush()
     return task
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from gateway.portal import lookups
 from gateway.portal.client import ApiError, Forbidden
+from gateway.portal.labels import LABELS
 from gateway.portal.routes.desk import _params_fn
 from gateway.portal.web import (
     FormState,
@@ -32,6 +33,7 @@ TASK_PATHS: dict[str, str] = {
     "leasing": "/api/leasing/v1/tasks",
     "fees": "/api/fees/v1/tasks",
 }
+TASK_KINDS = frozenset(LABELS["task_kind"])  # the API's work kinds, as the labels name them
 TASK_ACTIONS: dict[str, frozenset[str]] = {  # the API's rules (it refuses the rest)
     "assign": frozenset({"open", "assigned", "in_progress"}),
     "start": frozenset({"assigned"}),
@@ -70,8 +72,9 @@ async def queue(request: Request, user: PortalUser = Depends(page_user)) -> Resp
     department = _department(user, q.get("department"))
     view = q.get("view") if q.get("view") in ("mine", "unassigned", "all") else "all"
     status = q.get("status", "")
+    kind = q.get("kind", "") if q.get("kind", "") in TASK_KINDS else ""
     offset = int(q.get("offset", "0")) if q.get("offset", "0").isdigit() else 0
-    params: dict[str, Any] = {"status": status, "limit": 25, "offset": offset}
+    params: dict[str, Any] = {"status": status, "kind": kind, "limit": 25, "offset": offset}
     if view == "mine":
         params["assignee"] = user.principal.username
     elif view == "unassigned":
@@ -86,7 +89,10 @@ async def queue(request: Request, user: PortalUser = Depends(page_user)) -> Resp
         "departments": departments_of(user),
         "view": view,
         "status": status,
-        "params": _params_fn({"department": department, "view": view, "status": status}),
+        "kind": kind,
+        "params": _params_fn(
+            {"department": department, "view": view, "status": status, "kind": kind}
+        ),
     }
     partial = request.headers.get("hx-target") == "tasks"
     return render(
