@@ -26,11 +26,13 @@ test: sync
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 
-# The suite again with every service on PostgreSQL and against the NATS server on the machine.
+# The suite again with every service on PostgreSQL and against the NATS server on the machine,
+# less the browser stories: they drive the same API the in-process portal tests cover on both
+# databases, and they are the slowest part of the suite (CI must stay under 30 minutes).
 test-pg: sync
 	PROPOPS_TEST_DATABASE_URL=$${PROPOPS_TEST_DATABASE_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/postgres} \
 	PROPOPS_TEST_NATS_URL=$${PROPOPS_TEST_NATS_URL:-nats://127.0.0.1:4222} \
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -m "not browser"
 
 lint: sync
 	$(VENV)/bin/ruff check .
