@@ -1,4 +1,6 @@
-"""廣告位、倉庫、場地 · Leasing of ad spaces, warehouses and venues."""
+"""廣告位、倉庫、場地 · Leasing of ad spaces, warehouses and venues: spaces, negotiations,
+contracts (fees charges their rent), venue bookings (the venue fee at signing; damage at
+check-out goes to engineering) and ads."""
 
 from __future__ import annotations
 
@@ -6,6 +8,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from leasing.ads.api import router as ads_router
+from leasing.contracts.api import router as contracts_router
+from leasing.negotiations.api import router as negotiations_router
+from leasing.spaces.api import router as spaces_router
+from leasing.venues.api import router as venues_router
+from propops.feature import Feature
 from propops.service import build_service_app
 from propops.settings import ServiceSettings
 from propops.tasks import task_feature
@@ -16,9 +24,17 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings or ServiceSettings(service_name="leasing"),
         title="PropOps leasing",
         description=(
-            "廣告位、倉庫、場地 · Leasing of ad spaces, warehouses and venues; "
-            "tasks from the front desk's complaints."
+            "廣告位、倉庫、場地 · Leasing of ad spaces, warehouses and venues: spaces, "
+            "negotiations, contracts, venue bookings, ads; tasks from the front desk's "
+            "complaints."
         ),
-        features=[task_feature("leasing", path="tasks")],
+        features=[
+            Feature("spaces", routers=[spaces_router]),
+            Feature("negotiations", routers=[negotiations_router]),
+            Feature("contracts", routers=[contracts_router]),
+            Feature("venues", routers=[venues_router]),
+            Feature("ads", routers=[ads_router]),
+            task_feature("leasing", path="tasks"),
+        ],
         migrations=Path(__file__).parent / "migrations",
     )

@@ -59,6 +59,15 @@ def complaint_event_type(verb: str) -> str:
     return f"propops.frontdesk.complaint.{verb}.v1"
 
 
+CONTRACT_VERBS = ("signed", "renewed", "terminated")
+
+
+def contract_event_type(verb: str) -> str:
+    """The type of a leasing contract's ``ContractChanged`` of ``verb`` (``CONTRACT_VERBS``)."""
+    assert verb in CONTRACT_VERBS, verb
+    return f"propops.leasing.contract.{verb}.v1"
+
+
 _SPECS: tuple[EventSpec, ...] = (
     EventSpec(
         "propops.gateway.user.changed.v1",
@@ -96,16 +105,21 @@ _SPECS: tuple[EventSpec, ...] = (
     ),
     *(
         EventSpec(
-            f"propops.leasing.contract.{verb}.v1",
+            contract_event_type(verb),
             p.ContractChanged,
             f"A lease contract was {verb}; fees keeps its account and rent charges.",
         )
-        for verb in ("signed", "renewed", "terminated")
+        for verb in CONTRACT_VERBS
     ),
     EventSpec(
         "propops.leasing.venue_booking.signed.v1",
         p.VenueBookingSigned,
         "A venue booking was signed; fees raises the venue management fee at once.",
+    ),
+    EventSpec(
+        "propops.leasing.venue_booking.damage_reported.v1",
+        p.VenueDamageReported,
+        "A venue was found damaged at check-out; engineering raises a work order to repair it.",
     ),
     EventSpec(
         "propops.fees.account.opened.v1", p.AccountOpened, "Fees opened the account of a unit."

@@ -205,6 +205,26 @@ class VenueBookingSigned(BaseModel):
     at: datetime
 
 
+class VenueDamageReported(BaseModel):
+    """leasing: a venue was found damaged when its booking checked out; engineering raises one
+    work order per booking to repair it."""
+
+    booking_id: str
+    reference: str | None = None  # the booking's, e.g. VB-2026-00012
+    property_id: str
+    space_id: str
+    space_code: str
+    space_name: str
+    location: str
+    organizer: str
+    organizer_phone: str | None = None
+    damage: str  # what is damaged
+    condition_note: str | None = None  # the venue's condition as found at check-out
+    time_zone: str | None = None  # the property's IANA time zone
+    actor: str | None = None
+    at: datetime
+
+
 # --- fees -------------------------------------------------------------------------------------
 
 
