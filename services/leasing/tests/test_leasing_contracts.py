@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from leasing_helpers import PARTY, auth, contract, day, outbox, sign, space
 
 from leasing.app import create_app
-from leasing_helpers import PARTY, auth, contract, day, outbox, sign, space
 from propops.testing.fixtures import RunningApp
 
 SIGNED = "propops.leasing.contract.signed.v1"

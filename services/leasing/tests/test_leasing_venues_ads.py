@@ -7,9 +7,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from leasing_helpers import at, book, day, outbox, space
 
 from leasing.app import create_app
-from leasing_helpers import at, book, day, outbox, space
 from propops.testing.fixtures import RunningApp
 
 SIGNED = "propops.leasing.venue_booking.signed.v1"
