@@ -260,6 +260,22 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("%(count)s open commitment(s) must be kept or withdrawn before the complaint closes"),
     N_("commitment is already %(commitment_status)s"),
     N_("this API key is already revoked"),
+    # leasing
+    N_("property already has a space %(code)s (%(name)s)"),
+    N_("space %(space_id)s does not exist"),
+    N_("space %(code)s is a %(kind)s, not a %(wanted)s"),
+    N_("a contract ends on or after its start date"),
+    N_("negotiation %(negotiation_id)s is not one of space %(code)s"),
+    N_("negotiation is %(state)s, not agreed: nothing was agreed to sign"),
+    N_("space %(code)s is let under contract %(reference)s (%(tenant)s) from %(start)s to %(end)s"),
+    N_("a renewal ends after the current end date %(end_date)s"),
+    N_("an early end falls from the start %(start)s to the day before the end %(end)s"),
+    N_("a booking ends after it starts"),
+    N_("venue %(code)s is booked by %(organizer)s under %(reference)s from %(start)s to %(end)s"),
+    N_("a booking is signed with its venue management fee"),
+    N_("an ad comes down on or after the day it goes up"),
+    N_("contract %(contract_id)s is not one of space %(code)s"),
+    N_("ad space %(code)s shows %(advertiser)s's ad from %(start)s to %(end)s"),
 )
 
 # What a message with no pattern (or no translation yet) becomes, by status.
@@ -286,7 +302,15 @@ OR = N_("%(first)s or %(last)s")  # "'a', 'b' or 'c'" (pydantic's list of choice
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 _NOUN = re.compile(r"(?:the )?(?P<noun>[a-zA-Z ]+?) (?:is|was) ")
 # the status group of each noun's states (others: searched in every status group)
-_STATE_GROUP = {"complaint": "complaint_status", "task": "task_status", "work order": "task_status"}
+_STATE_GROUP = {
+    "complaint": "complaint_status",
+    "task": "task_status",
+    "work order": "task_status",
+    "negotiation": "negotiation_status",
+    "contract": "contract_status",
+    "venue booking": "booking_status",
+    "ad placement": "ad_status",
+}
 _STATUS_GROUPS = tuple(g for g in labels.LABELS if g.endswith("_status"))
 
 

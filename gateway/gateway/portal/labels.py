@@ -162,6 +162,58 @@ LABELS: dict[str, dict[str, str]] = {
         "cancelled": N_("Cancelled"),
         "overdue": N_("Overdue"),
     },
+    # leasing (租務)
+    "space_kind": {
+        "ad_space": N_("Ad space"),
+        "warehouse": N_("Warehouse"),
+        "venue": N_("Venue"),
+    },
+    "negotiation_status": {
+        "open": N_("Negotiating"),
+        "agreed": N_("Agreed"),
+        "lost": N_("Lost"),
+    },
+    "offered_by": {
+        "counterparty": N_("Prospective tenant"),
+        "office": N_("Management office"),
+    },
+    "contract_status": {
+        "draft": N_("Draft"),
+        "signed": N_("Signed"),
+        "terminated": N_("Terminated early"),
+        "cancelled": N_("Cancelled"),
+    },
+    "billing_cycle": {
+        "monthly": N_("Monthly"),
+        "quarterly": N_("Quarterly"),
+        "once": N_("Once"),
+    },
+    "booking_status": {
+        "requested": N_("Requested"),
+        "signed": N_("Signed"),
+        "in_use": N_("In use"),
+        "completed": N_("Handed back"),
+        "cancelled": N_("Cancelled"),
+    },
+    "ad_status": {
+        "pending": N_("Awaiting approval"),
+        "approved": N_("Approved"),
+        "rejected": N_("Rejected"),
+    },
+    # the lines of a leasing record's history
+    "leasing_step": {
+        "created": N_("Drawn up"),
+        "signed": N_("Signed"),
+        "renewed": N_("Renewed"),
+        "terminated": N_("Terminated early"),
+        "cancelled": N_("Cancelled"),
+        "booked": N_("Booked"),
+        "checked_in": N_("Checked in"),
+        "checked_out": N_("Checked out"),
+        "submitted": N_("Submitted"),
+        "approved": N_("Approved"),
+        "rejected": N_("Rejected"),
+    },
     # what a record is called in a message ("the complaint is closed", "task 12 not found")
     "record_noun": {
         "record": N_("record"),
@@ -182,6 +234,11 @@ LABELS: dict[str, dict[str, str]] = {
         "notification": N_("notification"),
         "dead letter": N_("dead letter"),
         "API key": N_("API key"),
+        "space": N_("space"),
+        "negotiation": N_("negotiation"),
+        "contract": N_("contract"),
+        "venue booking": N_("venue booking"),
+        "ad placement": N_("ad"),
     },
     # the lifecycle actions (a 409 wrong state names one): complaints, tasks, dead letters
     "action": {
@@ -201,6 +258,16 @@ LABELS: dict[str, dict[str, str]] = {
         "assign": N_("Assign"),
         "complete": N_("Complete"),
         "replay": N_("Replay"),
+        "offer": N_("Record an offer"),
+        "agree": N_("Agree"),
+        "lose": N_("Mark as lost"),
+        "sign": N_("Sign"),
+        "renew": N_("Renew"),
+        "terminate": N_("Terminate early"),
+        "check_in": N_("Check in"),
+        "check_out": N_("Check out"),
+        "approve": N_("Approve"),
+        "reject": N_("Reject"),
     },
 }
 
@@ -230,6 +297,16 @@ TONES: dict[str, str] = {
     "cancelled": "muted",
     "withdrawn": "muted",
     "void": "muted",
+    "agreed": "ok",
+    "lost": "muted",
+    "draft": "info",
+    "signed": "ok",
+    "terminated": "muted",
+    "requested": "info",
+    "in_use": "accent",
+    "pending": "warn",
+    "approved": "ok",
+    "rejected": "muted",
 }
 
 

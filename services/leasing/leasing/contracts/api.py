@@ -14,7 +14,7 @@ from leasing.contracts.schemas import (
     RenewIn,
     TerminateIn,
 )
-from leasing.text import ReasonIn
+from leasing.text import ReasonIn, VersionIn
 from propops.auth import Principal, current_principal
 from propops.concurrency import IfMatch, set_etag
 from propops.context import get_session
@@ -86,6 +86,7 @@ async def get_contract(
 async def sign(
     contract_id: str,
     response: Response,
+    data: VersionIn | None = None,
     if_match: IfMatch = None,
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
@@ -97,7 +98,7 @@ async def sign(
         noun="contract",
         response=response,
         if_match=if_match,
-        body_version=None,
+        body_version=data.version if data else None,
         change=lambda: service.sign(session, c, principal.username),
     )
     return ContractOut.of(c)
