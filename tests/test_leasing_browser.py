@@ -7,6 +7,7 @@ Screenshots (desk and phone) go to var/screenshots/."""
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 
 import httpx
@@ -41,6 +42,11 @@ def test_leasing_pages(make_system) -> None:
         assert r.status_code == 201, r.text
         office.passwords["lessor"] = "lessor-pass-123"
         pid = office.property["id"]
+        for _ in range(120):  # leasing learns the property from the register's units (events)
+            known = c.get("/api/leasing/v1/properties").json()["items"]
+            if any(p["id"] == pid for p in known):
+                break
+            time.sleep(0.25)
         for kind, code, name, where in (
             ("venue", "HALL-1", "會所禮堂", "會所一樓"),
             ("ad_space", "AD-L1", "大堂燈箱", "A座大堂"),

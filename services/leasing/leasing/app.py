@@ -11,6 +11,8 @@ from fastapi import FastAPI
 from leasing.ads.api import router as ads_router
 from leasing.contracts.api import router as contracts_router
 from leasing.negotiations.api import router as negotiations_router
+from leasing.properties.api import router as properties_router
+from leasing.properties.handlers import SUBSCRIPTIONS as PROPERTY_SUBSCRIPTIONS
 from leasing.spaces.api import router as spaces_router
 from leasing.venues.api import router as venues_router
 from propops.feature import Feature
@@ -29,6 +31,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             "complaints."
         ),
         features=[
+            Feature(
+                "properties", routers=[properties_router], subscriptions=PROPERTY_SUBSCRIPTIONS
+            ),
             Feature("spaces", routers=[spaces_router]),
             Feature("negotiations", routers=[negotiations_router]),
             Feature("contracts", routers=[contracts_router]),

@@ -8,7 +8,10 @@ from leasing_helpers import PARTY, PROPERTY, auth, contract, space
 
 from leasing.app import create_app
 from leasing.negotiations.service import NEGOTIATION
-from propops.testing.fixtures import RunningApp
+from propops.events import new_event
+from propops.events.payloads import UnitRegistered
+from propops.testing.fixtures import RunningApp, eventually
+from propops.testing.tasks import publish
 
 
 def test_the_stages_of_a_negotiation() -> None:
@@ -19,6 +22,26 @@ def test_the_stages_of_a_negotiation() -> None:
 
 async def test_spaces_and_negotiations(start_service) -> None:
     app: RunningApp = await start_service(create_app, "leasing")
+    # the register's units tell leasing its properties (twice: one property), with their zones
+    for number in ("1", "2"):
+        unit = UnitRegistered(
+            unit_id=f"u-{number}",
+            property_id="p-tokyo",
+            property_code="TKY",
+            building="A",
+            number=number,
+            time_zone="Asia/Tokyo",
+        )
+        event = new_event(unit, subject=unit.unit_id)
+        await publish(app, unit, "registered", subject=unit.unit_id, event=event)
+    known = await eventually(
+        lambda: _properties(app), what="the property learnt from the register's units"
+    )
+    assert [(p["id"], p["code"], p["time_zone"]) for p in known] == [
+        ("p-tokyo", "TKY", "Asia/Tokyo")
+    ]
+    tokyo = await space(app, property_id="p-tokyo")
+    assert tokyo["time_zone"] == "Asia/Tokyo"  # "today" of its contracts is Tokyo's
     shop = await space(app, code="WH-01", name="Basement store", list_rent="5000", size="40 m²")
     assert shop["list_rent"] == "5000.00" and shop["time_zone"] == "Asia/Hong_Kong"
     r = await app.client.post(
@@ -38,7 +61,9 @@ async def test_spaces_and_negotiations(start_service) -> None:
     )
     assert r.status_code == 422 and "kind" in r.text
     await space(app, kind="venue", code="HALL", name="Clubhouse hall")
-    page = (await app.client.get("/v1/spaces", params={"kind": "warehouse"})).json()
+    page = (
+        await app.client.get("/v1/spaces", params={"kind": "warehouse", "property_id": PROPERTY})
+    ).json()
     assert [s["code"] for s in page["items"]] == ["WH-01"]
     assert (await app.client.get("/v1/spaces", params={"q": "clubhouse"})).json()["total"] == 1
     other = auth(app, "leasing", property_ids=["p-2"])
@@ -114,6 +139,10 @@ async def test_spaces_and_negotiations(start_service) -> None:
     page = (await app.client.get("/v1/negotiations", params={"status": "open"})).json()
     assert page["total"] == 0
     assert (await app.client.get("/v1/negotiations", params={"q": "91234567"})).json()["total"] == 2
+
+
+async def _properties(app: RunningApp) -> list[dict]:
+    return (await app.client.get("/v1/properties")).json()["items"]
 
 
 def _contract_body(space_id: str, negotiation_id: str) -> dict:

@@ -63,14 +63,18 @@ async def _spaces(user: PortalUser, kind: str | None = None) -> dict[str, dict[s
     return {s["id"]: s for s in page["items"]}
 
 
-def _properties(user: PortalUser, props: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
-    """The properties a space can be registered in: names where the front desk's register is
-    readable, else the user's property ids."""
-    if props:
-        return [
-            (p["id"], f"{p.get('code', '')} {p.get('name', '')}".strip()) for p in props.values()
-        ]
-    return [(p, p) for p in user.principal.property_ids or []]
+async def _property_choices(user: PortalUser) -> list[tuple[str, str]]:
+    """The properties a space can be registered in: those leasing knows from the register, by
+    their names where the front desk's register is readable to the user, else their codes."""
+    from gateway.portal import lookups
+
+    known, names = await asyncio.gather(
+        user.api.get(f"{API}/properties", limit=500), lookups.properties(user.api)
+    )
+    return [
+        (p["id"], f"{p['code']} · {names[p['id']]['name']}" if p["id"] in names else p["code"])
+        for p in known["items"]
+    ]
 
 
 def _values(form: Any) -> dict[str, str]:
@@ -125,20 +129,18 @@ async def _form_failed(
 
 
 async def _spaces_page(request: Request, user: PortalUser) -> dict[str, Any]:
-    from gateway.portal import lookups
-
     kind = request.query_params.get("kind", "")
-    params: dict[str, Any] = {"limit": 50, "offset": _offset(request), "kind": kind or None}
-    page, props = await asyncio.gather(
-        user.api.get(f"{API}/spaces", **{k: v for k, v in params.items() if v is not None}),
-        lookups.properties(user.api),
+    params: dict[str, Any] = {"limit": 50, "offset": _offset(request)}
+    if kind:
+        params["kind"] = kind
+    page, properties = await asyncio.gather(
+        user.api.get(f"{API}/spaces", **params), _property_choices(user)
     )
     return _ctx(
         "spaces",
         page=page,
         kind=kind,
-        props=props,
-        property_choices=_properties(user, props),
+        property_choices=properties,
         params=_params_fn({"kind": kind}),
         idem=new_idempotency_key(),
     )

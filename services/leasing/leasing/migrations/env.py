@@ -2,6 +2,7 @@
 import leasing.ads.models
 import leasing.contracts.models
 import leasing.negotiations.models
+import leasing.properties.models
 import leasing.spaces.models
 import leasing.venues.models  # noqa: F401
 from leasing.db import Base

@@ -23,7 +23,7 @@ class SpaceIn(BaseModel):
     time_zone: str | None = Field(
         default=None,
         max_length=64,
-        description="the property's IANA time zone (default: the service's)",
+        description="the property's IANA time zone (default: the register's, else the service's)",
         examples=["Asia/Hong_Kong"],
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from leasing.properties.service import time_zone_of
 from leasing.spaces.models import Space, SpaceKind
 from leasing.spaces.schemas import SpaceIn
 from propops.auth import Principal, check_property, get_visible, scope_to_properties
@@ -37,7 +38,9 @@ async def create_space(
         location=data.location,
         size=data.size.strip() if data.size and data.size.strip() else None,
         list_rent=data.list_rent,
-        time_zone=data.time_zone or default_time_zone,
+        time_zone=data.time_zone
+        or await time_zone_of(session, data.property_id)
+        or default_time_zone,
     )
     session.add(space)
     await session.flush()
