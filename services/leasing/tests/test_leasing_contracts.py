@@ -124,7 +124,7 @@ async def test_concurrent_signings_of_one_space_let_it_once(leasing: RunningApp)
     assert len(await outbox(leasing, SIGNED)) == 1
 
 
-async def test_rules_and_bad_input(leasing: RunningApp) -> None:
+async def test_rules_bad_input_and_ending_soon(leasing: RunningApp) -> None:
     shop = await space(leasing)
     c = await contract(leasing, shop["id"], 0, 30)
     # wrong dates, unknown space, money as a number, unknown cycle: 422 naming the field
@@ -171,16 +171,15 @@ async def test_rules_and_bad_input(leasing: RunningApp) -> None:
     draft = await contract(leasing, shop["id"], 40, 60)
     r = await leasing.client.post(f"/v1/contracts/{draft['id']}/sign", headers=manager)
     assert r.status_code == 403, r.text
-
-
-async def test_contracts_ending_soon(leasing: RunningApp) -> None:
-    shop, store = await space(leasing), await space(leasing)
+    # the signed contracts ending soon, on a property of their own
+    shop = await space(leasing, property_id="p-soon")
+    store = await space(leasing, property_id="p-soon")
     soon = await contract(leasing, shop["id"], -300, 20)
     later = await contract(leasing, store["id"], -10, 120)
     draft = await contract(leasing, shop["id"], 30, 40)  # not signed: not in the list
     for c in (soon, later):
         await sign(leasing, c["id"])
-    params = {"ending_within_days": 30, "sort": "end_date"}
+    params = {"ending_within_days": 30, "sort": "end_date", "property_id": "p-soon"}
     page = (await leasing.client.get("/v1/contracts", params=params)).json()
     assert [c["id"] for c in page["items"]] == [soon["id"]] and page["total"] == 1
     params["ending_within_days"] = 365
