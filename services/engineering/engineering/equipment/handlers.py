@@ -1,0 +1,19 @@
+"""Engineering's own work orders coming back: a completed preventive one is a service done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from engineering.equipment import service
+from propops.events.envelope import CloudEvent
+from propops.events.payloads import TaskChanged
+from propops.messaging.subscriptions import On
+
+
+async def on_task_completed(session: AsyncSession, change: TaskChanged, event: CloudEvent) -> None:
+    await service.record_service(session, change)  # ignores other departments and kinds
+
+
+SUBSCRIPTIONS: list[On[Any]] = [On(TaskChanged, on_task_completed, verbs=("completed",))]
