@@ -218,6 +218,10 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("not a valid recurrence rule: %(problem)s"),
     N_("the rule never occurs (or less than once in %(years)s years)"),
     N_("the rule never occurs from this start"),
+    # engineering: equipment and maintenance plans
+    N_("equipment code %(code)s is taken"),
+    N_("a maintenance plan recurs daily at most (FREQ=HOURLY is not one)"),
+    N_("starts_on is more than %(days)s days ago (past services are not work to do)"),
     # fees
     N_(
         "unit already has a %(charge_kind)s charge for %(period)s (charge %(charge_id)s); void "

@@ -69,6 +69,16 @@ LABELS: dict[str, dict[str, str]] = {
         "hygiene": N_("Hygiene check"),
         "damage": N_("Venue damage"),
     },
+    "equipment_category": {
+        "lift": N_("Lift"),
+        "pump": N_("Pump"),
+        "generator": N_("Generator"),
+        "fire": N_("Fire services"),
+        "hvac": N_("Air conditioning"),
+        "electrical": N_("Electrical"),
+        "lighting": N_("Lighting"),
+        "other": N_("Other"),
+    },
     "priority": {
         "low": N_("Low"),
         "normal": N_("Normal"),

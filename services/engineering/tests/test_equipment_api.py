@@ -93,6 +93,11 @@ async def test_a_plan_generates_work_whose_completion_is_a_service(eng: RunningA
         json=plan | {"rrule": "FREQ=YEARLY;BYMONTH=2", "starts_on": "2026-01-31"},
     )
     assert r.status_code == 422 and r.json()["field"] == "rrule"  # 31 February never comes
+    long_ago = (utcnow() - timedelta(days=400)).date().isoformat()
+    r = await eng.client.post(
+        "/v1/maintenance-plans", json=plan | {"rrule": "FREQ=DAILY", "starts_on": long_ago}
+    )
+    assert r.status_code == 422 and r.json()["field"] == "starts_on"
     r = await eng.client.post("/v1/maintenance-plans", json=plan | {"rrule": "x", "lead_days": 91})
     assert r.status_code == 422
     r = await eng.client.post(

@@ -73,6 +73,7 @@ async def lift_plan(db: Database, rule: str = "FREQ=MONTHLY;BYMONTHDAY=1", lead:
             ),
             ADMIN,
             HK,
+            today=date(2026, 11, 27),
         )
         await s.commit()
         return plan.id

@@ -10,8 +10,9 @@ PostgreSQL the job also takes ``try_lock``) all find the same work order. The wa
 saves looking again; occurrences missed while the service was down are made on the next run
 (late, not skipped), because the window starts at the watermark, not at ``now``.
 
-Plans recur daily at most (one work order per local day and plan). ``overdue`` lists
-preventive work orders past due and not completed or cancelled.
+Plans recur daily at most (one work order per local day and plan) and start at most
+``MAX_LOOK_BACK_DAYS`` ago, so a run never has more than a year of occurrences to make.
+``overdue`` lists preventive work orders past due and not completed or cancelled.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ log = structlog.get_logger("engineering.maintenance")
 
 PREVENTIVE = "preventive"
 GENERATOR = "engineering"  # the actor of generated work orders
+# a plan may start this far back: its first run makes the occurrences since then (bounded)
+MAX_LOOK_BACK_DAYS = 366
 
 
 def _dtstart(plan_start: date) -> datetime:
@@ -46,11 +49,24 @@ def _dtstart(plan_start: date) -> datetime:
 
 
 async def create_plan(
-    session: AsyncSession, data: PlanIn, principal: Principal, default_time_zone: str
+    session: AsyncSession,
+    data: PlanIn,
+    principal: Principal,
+    default_time_zone: str,
+    *,
+    today: date | None = None,
 ) -> MaintenancePlan:
+    """``today``: the day in the plan's zone (default: now there; a test passes its own)."""
     item = await equipment.get(session, data.equipment_id, principal)
     tz = data.time_zone or default_time_zone
-    starts_on = data.starts_on or today_in(tz)
+    today = today or today_in(tz)
+    starts_on = data.starts_on or today
+    if starts_on < today - timedelta(days=MAX_LOOK_BACK_DAYS):
+        raise Invalid(
+            f"starts_on is more than {MAX_LOOK_BACK_DAYS} days ago (past services are not "
+            "work to do)",
+            field="starts_on",
+        )
     try:
         check_start(data.rrule, _dtstart(starts_on), tz)
     except ValueError as exc:
