@@ -113,7 +113,7 @@ async def test_each_occurrence_within_the_lead_time_once(db: Database) -> None:
         "open",
         "Monthly lift inspection",
     )
-    assert order.due_at == at(2026, 12, 1, 16)  # the end of 1 December in Hong Kong
+    assert order.due_at == at(2026, 12, 1, 15, 59, 59)  # the end of 1 December in Hong Kong
     assert order.location == "Block A" and order.asset_id is not None
 
 

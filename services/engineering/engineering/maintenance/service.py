@@ -4,7 +4,7 @@
 clock): for each active plan, every occurrence of its rule from the plan's watermark
 (``generated_until``, else its first day) up to ``now + lead_days`` becomes one work order of
 kind ``preventive`` (``propops.tasks.create_task``, source key
-``preventive:<plan_id>:<local date>``), due at the end of that day in the plan's zone. The key
+``preventive:<plan_id>:<local date>``), due at the end of that day (23:59:59) in the plan's zone. The key
 makes it exactly once: a second run, a run after a restart, and two replicas at once (on
 PostgreSQL the job also takes ``try_lock``) all find the same work order. The watermark only
 saves looking again; occurrences missed while the service was down are made on the next run
@@ -129,7 +129,7 @@ async def generate_for_plan(session: AsyncSession, plan: MaintenancePlan, now: d
         return 0
     for at in due:
         day = at.date()
-        end_of_day = datetime.combine(day + timedelta(days=1), time(), tzinfo=at.tzinfo)
+        end_of_day = datetime.combine(day, time(23, 59, 59), tzinfo=at.tzinfo)
         await create_task(
             session,
             equipment.DEPARTMENT,
@@ -137,7 +137,7 @@ async def generate_for_plan(session: AsyncSession, plan: MaintenancePlan, now: d
                 property_id=plan.property_id,
                 kind=PREVENTIVE,
                 title=plan.task,
-                description=f"{item.code} {item.name}: {plan.task} ({day.isoformat()})",
+                description=f"{item.code} {item.name} · {day.isoformat()}",
                 location=item.location,
                 due_at=end_of_day,
                 source_id=plan.id,
