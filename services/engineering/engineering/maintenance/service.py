@@ -4,11 +4,11 @@
 clock): for each active plan, every occurrence of its rule from the plan's watermark
 (``generated_until``, else its first day) up to ``now + lead_days`` becomes one work order of
 kind ``preventive`` (``propops.tasks.create_task``, source key
-``preventive:<plan_id>:<local date>``), due at the end of that day (23:59:59) in the plan's zone. The key
-makes it exactly once: a second run, a run after a restart, and two replicas at once (on
-PostgreSQL the job also takes ``try_lock``) all find the same work order. The watermark only
-saves looking again; occurrences missed while the service was down are made on the next run
-(late, not skipped), because the window starts at the watermark, not at ``now``.
+``preventive:<plan_id>:<local date>``), due at the end of that day (23:59:59) in the plan's
+zone. The key makes it exactly once: a second run, a run after a restart, and two replicas at
+once (on PostgreSQL the job also takes ``try_lock``) all find the same work order. The
+watermark only saves looking again; occurrences missed while the service was down are made on
+the next run (late, not skipped), because the window starts at the watermark, not at ``now``.
 
 Plans recur daily at most (one work order per local day and plan) and start at most
 ``MAX_LOOK_BACK_DAYS`` ago, so a run never has more than a year of occurrences to make.
