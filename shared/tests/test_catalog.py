@@ -9,7 +9,8 @@ import pytest
 
 from propops.events import CATALOG, CloudEvent, new_event
 from propops.events.catalog import PUBLISHERS, stream_for, subject_for, task_event_type
-from propops.events.payloads import ComplaintChanged, UnitRegistered
+from propops.events.payloads import ComplaintChanged, TaskChanged, UnitRegistered
+from propops.messaging.subscriptions import On
 
 
 def test_every_type_is_named_by_the_convention() -> None:
@@ -50,3 +51,14 @@ def test_streams_and_subjects() -> None:
     assert (
         subject_for("propops.fees.account.opened.v1", "t1") == "t1.propops.fees.account.opened.v1"
     )
+
+
+def test_a_subscription_narrowed_to_exact_types() -> None:
+    async def handle(*_: object) -> None:
+        return None
+
+    own = task_event_type("engineering", "completed")
+    assert On(TaskChanged, handle, types=(own,)).event_types() == [own]
+    assert len(On(TaskChanged, handle, verbs=("completed",)).event_types()) > 1
+    with pytest.raises(ValueError, match="not carried by"):
+        On(TaskChanged, handle, types=("propops.frontdesk.complaint.recorded.v1",)).event_types()

@@ -10,9 +10,11 @@ envelope for its id, type and time::
     SUBSCRIPTIONS = [On(UnitRegistered, on_unit_registered)]
 
 A payload class that several event types carry (``ComplaintChanged``: one per verb) is narrowed
-with ``verbs=("dispatched",)``; the event types come from the catalog, so no type is written as
-a string outside it. Several handlers of one type (from different features of a service) run one
-after the other in the same transaction.
+with ``verbs=("dispatched",)``, or to exact types the catalog makes (``types=
+(task_event_type("engineering", "completed"),)``: one department's tasks, not every one's); the
+event types come from the catalog, so no type is written as a string outside it. Several
+handlers of one type (from different features of a service) run one after the other in the
+same transaction.
 """
 
 from __future__ import annotations
@@ -36,14 +38,21 @@ Handler = Callable[[AsyncSession, BaseModel, CloudEvent], Awaitable[None]]
 
 @dataclass(frozen=True)
 class On(Generic[P]):
-    """``handle`` runs for every event carrying ``payload`` (or only those of ``verbs``)."""
+    """``handle`` runs for every event carrying ``payload`` (or only those of ``verbs``, or
+    only ``types``)."""
 
     payload: type[P]
     handle: PayloadHandler[P]
     verbs: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
 
     def event_types(self) -> list[str]:
         types = types_for_payload(self.payload)
+        if self.types:
+            strangers = set(self.types) - set(types)
+            if strangers:
+                raise ValueError(f"{self.payload.__name__} is not carried by {sorted(strangers)}")
+            types = [t for t in types if t in self.types]
         if not self.verbs:
             return types
         chosen = [t for t in types if verb_of(t) in self.verbs]
