@@ -29,9 +29,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         features=[
             task_feature("engineering", path="workorders"),
             Feature("venue_damage", subscriptions=VENUE_DAMAGE_SUBSCRIPTIONS),
-            Feature(
-                "equipment", routers=[equipment_router], subscriptions=EQUIPMENT_SUBSCRIPTIONS
-            ),
+            Feature("equipment", routers=[equipment_router], subscriptions=EQUIPMENT_SUBSCRIPTIONS),
             Feature(
                 "maintenance",
                 routers=[maintenance_router],
