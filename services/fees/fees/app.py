@@ -1,5 +1,6 @@
 """Fees (管理費): unit accounts (opened when the front desk registers a unit), charges,
-payments and each unit's payment status."""
+payments, each unit's payment status, fee rates, monthly billing runs, and the accounts and
+rents of leasing's contracts and venue bookings."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ from fastapi import FastAPI
 
 from fees.accounts.api import router as accounts_router
 from fees.accounts.handlers import SUBSCRIPTIONS as ACCOUNT_SUBSCRIPTIONS
+from fees.billing_runs.api import router as billing_runs_router
+from fees.billing_runs.jobs import billing_run_job
 from fees.charges.api import router as charges_router
+from fees.contracts.handlers import SUBSCRIPTIONS as CONTRACT_SUBSCRIPTIONS
 from fees.payments.api import router as payments_router
+from fees.rates.api import router as rates_router
 from fees.reports.api import router as reports_router
 from fees.settings import FeesSettings
 from fees.status.api import router as status_router
@@ -38,6 +43,19 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             Feature("payments", routers=[payments_router]),
             task_feature("fees", path="tasks"),
             Feature("reports", routers=[reports_router]),
+            Feature("fee-rates", routers=[rates_router]),
+            Feature(
+                "billing-runs",
+                routers=[billing_runs_router],
+                jobs=[
+                    billing_run_job(
+                        settings.billing_run_resume_seconds,
+                        settings.billing_run_stall_seconds,
+                        settings.billing_run_chunk,
+                    )
+                ],
+            ),
+            Feature("contracts", subscriptions=CONTRACT_SUBSCRIPTIONS),
         ],
         migrations=Path(__file__).parent / "migrations",
     )

@@ -1,4 +1,4 @@
-"""Fees settings: the common ones plus the payment-status sweep."""
+"""Fees settings: the common ones plus the payment-status sweep and the billing runs."""
 
 from __future__ import annotations
 
@@ -13,4 +13,18 @@ class FeesSettings(ServiceSettings):
         default=60.0,
         gt=0,
         description="seconds between looks for units whose charges have fallen overdue",
+    )
+    billing_run_chunk: int = Field(
+        default=5000,
+        ge=100,
+        le=50000,
+        description="unit accounts a billing run charges per transaction",
+    )
+    billing_run_resume_seconds: float = Field(
+        default=30.0, gt=0, description="seconds between looks for billing runs to resume"
+    )
+    billing_run_stall_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="a running billing run untouched this long is resumed (after a restart)",
     )

@@ -129,6 +129,11 @@ _SPECS: tuple[EventSpec, ...] = (
         p.AccountStatusChanged,
         "A unit's payment status or amounts due changed.",
     ),
+    EventSpec(
+        "propops.fees.billing_run.completed.v1",
+        p.BillingRunCompleted,
+        "A property's monthly billing run finished: its charges and totals in one summary.",
+    ),
 )
 
 CATALOG: dict[str, EventSpec] = {s.type: s for s in _SPECS}

@@ -228,6 +228,22 @@ class VenueDamageReported(BaseModel):
 # --- fees -------------------------------------------------------------------------------------
 
 
+class BillingRunCompleted(BaseModel):
+    """fees: a property's billing run for a month finished (one summary, not one per charge)."""
+
+    run_id: str
+    property_id: str
+    period: str  # YYYY-MM
+    due_date: date
+    management_fee_count: int
+    management_fee_total: Decimal
+    rent_count: int
+    rent_total: Decimal
+    total: Decimal
+    units_skipped: int  # charged already for the period, or no floor area for a per-m2 rate
+    completed_at: datetime
+
+
 class AccountStatusChanged(BaseModel):
     """fees: a unit's payment status (current / arrears) or amounts due changed."""
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
-from sqlalchemy import Date, Numeric, String
+from sqlalchemy import Date, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fees.db import Base
@@ -13,12 +14,32 @@ from propops.db import IdMixin, TimestampMixin, UTCDateTime, utcnow
 from propops.timezones import DEFAULT_TIME_ZONE
 
 
+class AccountHolder(StrEnum):
+    """Whose account it is. Charges and payments quote the account by ``unit_id``: the unit's
+    id, or for a lease the contract's id, or for a venue booking the booking's id."""
+
+    unit = "unit"  # a unit of the register (management fees)
+    contract = "contract"  # a lease of an ad space or warehouse (rent)
+    booking = "booking"  # a venue booking (the venue management fee)
+
+
 class Account(IdMixin, TimestampMixin, Base):
     __tablename__ = "accounts"
+    __table_args__ = (
+        # the billing run walks a property's unit accounts in id order, a chunk at a time
+        Index("ix_accounts_property_holder_id", "property_id", "holder", "id"),
+    )
 
+    # the holder's id: a unit's, a contract's or a booking's (see AccountHolder)
     unit_id: Mapped[str] = mapped_column(String(36), unique=True, nullable=False)
+    holder: Mapped[str] = mapped_column(
+        String(10), nullable=False, default=AccountHolder.unit, server_default="unit"
+    )
+    # the unit's floor area (from unit.registered): what a per-m2 fee rate multiplies
+    area_m2: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     property_id: Mapped[str] = mapped_column(String(36), index=True, nullable=False)
     property_code: Mapped[str] = mapped_column(String(40), nullable=False)
+    # a unit's building and number; a contract's or booking's space code and reference
     building: Mapped[str] = mapped_column(String(60), nullable=False)
     unit_number: Mapped[str] = mapped_column(String(40), nullable=False)
     # the property's IANA time zone (from unit.registered; else the default_time_zone setting):

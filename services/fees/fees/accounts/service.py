@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, Select, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fees.accounts.models import Account
+from fees.accounts.models import Account, AccountHolder
 from fees.charges.models import Charge, overdue_on
 from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.db import utcnow
@@ -33,6 +33,7 @@ async def open_account_for_unit(
         property_code=unit.property_code,
         building=unit.building,
         unit_number=unit.number,
+        area_m2=unit.area_m2,
         time_zone=unit.time_zone if is_valid_time_zone(unit.time_zone or "") else default_time_zone,
         balance=Decimal("0.00"),
     )
@@ -45,6 +46,42 @@ async def open_account_for_unit(
         ),
         subject=account.id,
     )
+    return account
+
+
+async def open_account_for(
+    session: AsyncSession,
+    holder: AccountHolder,
+    holder_id: str,
+    *,
+    property_id: str,
+    label: str,
+    reference: str,
+    default_time_zone: str = DEFAULT_TIME_ZONE,
+) -> Account:
+    """The account of a lease contract or a venue booking (``holder_id`` quoted as its
+    ``unit_id``); opened once, a second call returns the first. Its property's code and time
+    zone are those of the property's unit accounts (the default zone if it has none yet)."""
+    existing = await session.scalar(select(Account).where(Account.unit_id == holder_id))
+    if existing is not None:
+        return existing
+    unit = await session.scalar(
+        select(Account)
+        .where(Account.property_id == property_id, Account.holder == AccountHolder.unit.value)
+        .limit(1)
+    )
+    account = Account(
+        unit_id=holder_id,
+        holder=holder.value,
+        property_id=property_id,
+        property_code=unit.property_code if unit else "",
+        building=label[:60],
+        unit_number=reference[:40],
+        time_zone=unit.time_zone if unit else default_time_zone,
+        balance=Decimal("0.00"),
+    )
+    session.add(account)
+    await session.flush()
     return account
 
 
@@ -67,6 +104,12 @@ def _status(value: str) -> ColumnElement[bool]:
 LIST = ListSpec(
     filters=(
         Filter("unit_id", column=Account.unit_id, max_length=36),
+        Filter(
+            "holder",
+            column=Account.holder,
+            values=tuple(AccountHolder),
+            description="unit: management fees; contract: a lease's rent; booking: a venue fee",
+        ),
         Filter("property_id", column=Account.property_id, max_length=36),
         Filter(
             "status",

@@ -75,10 +75,17 @@ class Charge(IdMixin, TimestampMixin, Base):
     void_reason: Mapped[str | None] = mapped_column(Text)
     voided_by: Mapped[str | None] = mapped_column(String(100))
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the billing run that raised it (management fees and rents of a period)
+    billing_run_id: Mapped[str | None] = mapped_column(String(36))
+    # what raised it once only, e.g. "venue_booking:<id>": a replayed event raises nothing more
+    source_ref: Mapped[str | None] = mapped_column(String(80))
 
     __table_args__ = (
         # the open charges of an account, oldest due first: allocation and payment status
         Index("ix_charges_account_status_due", "account_id", "status", "due_date"),
+        Index("uq_charges_source_ref", "source_ref", unique=True),
+        # a billing run's charges, by account (its balance update, its totals)
+        Index("ix_charges_run_account", "billing_run_id", "account_id"),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("paid_amount >= 0 AND paid_amount <= amount", name="paid_within_amount"),
         # one management fee (one rent) per account and period, voided ones aside

@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fees.accounts.models import Account
 from fees.accounts.service import lock_account, lock_account_of_unit
 from fees.charges.models import (
     ONCE_PER_PERIOD,
@@ -103,6 +104,20 @@ async def void_charge(
             field="status",
             status_now=charge.status,
         )
+    await void_locked(session, account, charge, reason, actor=principal.username, today=today)
+    return charge
+
+
+async def void_locked(
+    session: AsyncSession,
+    account: Account,
+    charge: Charge,
+    reason: str,
+    *,
+    actor: str | None,
+    today: date | None = None,
+) -> None:
+    """Void a charge that is not voided, of a (locked) account: see ``void_charge``."""
     allocations = (
         await session.scalars(
             select(PaymentAllocation).where(PaymentAllocation.charge_id == charge.id)
@@ -116,13 +131,12 @@ async def void_charge(
     charge.status = ChargeStatus.voided.value
     charge.paid_amount = ZERO
     charge.void_reason = reason
-    charge.voided_by = principal.username
+    charge.voided_by = actor
     charge.voided_at = utcnow()
     account.balance = money(account.balance - charge.amount)
     await session.flush()
     await settle(session, account)
     await refresh_status(session, account, today=today)
-    return charge
 
 
 async def get_charge(session: AsyncSession, charge_id: str, principal: Principal) -> Charge:

@@ -1,7 +1,10 @@
 # the models' modules register their tables on Base.metadata
 import fees.accounts.models
+import fees.billing_runs.models
 import fees.charges.models
-import fees.payments.models  # noqa: F401
+import fees.contracts.models
+import fees.payments.models
+import fees.rates.models  # noqa: F401
 from fees.db import Base
 from propops.migrations import run_env
 

@@ -1,0 +1,143 @@
+"""Leases and venue bookings as fees sees them (from leasing's events).
+
+- A signed (or renewed) contract opens its account (one per contract, holder ``contract``) and
+  keeps its billing terms; the billing runs raise its rent (``fees.contracts.schedule``).
+- A termination keeps the day and voids the rent charges of periods starting after it (paid
+  ones become credit); the charge of the month it falls in stays.
+- A signed venue booking opens its account (holder ``booking``) and raises the venue management
+  fee at once, due on the day of signing; once per booking (``source_ref``), whatever replays.
+
+Every rule is idempotent: an event applied twice, or an older one after a newer one (by its
+``at``), changes nothing more.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fees.accounts.models import AccountHolder
+from fees.accounts.service import lock_account, open_account_for
+from fees.charges.models import Charge, ChargeKind, ChargeStatus
+from fees.charges.schemas import ChargeIn
+from fees.charges.service import post_charge, void_locked
+from fees.contracts.models import LeaseContract
+from fees.contracts.schedule import CYCLES, period_bounds
+from propops.events.payloads import ContractChanged, VenueBookingSigned
+from propops.timezones import today_in
+
+log = structlog.get_logger("fees.contracts")
+
+
+async def apply_contract(
+    session: AsyncSession, change: ContractChanged, verb: str
+) -> LeaseContract | None:
+    """Keep a contract's terms from a signed / renewed / terminated event (see the module)."""
+    if change.billing_cycle not in CYCLES:
+        log.warning("contract_cycle_unknown", contract_id=change.contract_id)
+        return None  # a retry would not help
+    account = await open_account_for(
+        session,
+        AccountHolder.contract,
+        change.contract_id,
+        property_id=change.property_id,
+        label=change.space_code,
+        reference=change.reference or change.contract_id[:8],
+    )
+    contract = await session.scalar(
+        select(LeaseContract).where(LeaseContract.contract_id == change.contract_id)
+    )
+    if contract is None:
+        contract = LeaseContract(contract_id=change.contract_id, account_id=account.id)
+        session.add(contract)
+    elif contract.event_at >= change.at:
+        return contract  # this event or a later one was applied already
+    contract.property_id = change.property_id
+    contract.reference = change.reference
+    contract.space_id = change.space_id
+    contract.space_code = change.space_code
+    contract.space_kind = change.space_kind
+    contract.counterparty_name = change.counterparty_name
+    contract.start_date = change.start_date
+    contract.end_date = change.end_date
+    contract.rent = change.rent
+    contract.billing_cycle = change.billing_cycle
+    if verb == "terminated":
+        contract.terminated_on = change.terminated_on or change.at.date()
+    contract.event_at = change.at
+    await session.flush()
+    if contract.terminated_on is not None:
+        await cancel_after(session, contract, actor=change.actor)
+    return contract
+
+
+async def cancel_after(session: AsyncSession, contract: LeaseContract, actor: str | None) -> int:
+    """Void the contract's rent charges of periods starting after its last day."""
+    account = await lock_account(session, contract.account_id)
+    assert account is not None
+    later = (
+        await session.scalars(
+            select(Charge).where(
+                Charge.account_id == account.id,
+                Charge.kind == ChargeKind.rent.value,
+                Charge.status != ChargeStatus.voided.value,
+                Charge.period.is_not(None),
+            )
+        )
+    ).all()
+    voided = 0
+    for charge in later:
+        assert charge.period is not None
+        if period_bounds(charge.period)[0] > contract.last_day:
+            await void_locked(
+                session,
+                account,
+                charge,
+                f"contract terminated on {contract.last_day.isoformat()}",
+                actor=actor,
+            )
+            voided += 1
+    return voided
+
+
+def booking_ref(booking_id: str) -> str:
+    return f"venue_booking:{booking_id}"
+
+
+async def charge_venue_fee(
+    session: AsyncSession, booking: VenueBookingSigned, *, now: datetime | None = None
+) -> Charge | None:
+    """The booking's venue management fee, raised once (None for a booking without a fee)."""
+    existing = await session.scalar(
+        select(Charge).where(Charge.source_ref == booking_ref(booking.booking_id))
+    )
+    if existing is not None:
+        return existing
+    if booking.fee <= 0:
+        log.warning("venue_fee_not_positive", booking_id=booking.booking_id)
+        return None
+    account = await open_account_for(
+        session,
+        AccountHolder.booking,
+        booking.booking_id,
+        property_id=booking.property_id,
+        label=booking.space_code,
+        reference=booking.reference or booking.booking_id[:8],
+    )
+    charge = await post_charge(
+        session,
+        ChargeIn(
+            unit_id=account.unit_id,
+            kind=ChargeKind.venue_fee,
+            amount=booking.fee,
+            due_date=today_in(account.time_zone, booking.at),
+            description=f"{booking.space_code} {booking.organizer}"[:500],
+        ),
+    )
+    charge.posted_by = booking.actor
+    charge.source_ref = booking_ref(booking.booking_id)
+    await session.flush()
+    return charge

@@ -1,0 +1,418 @@
+"""Fee rates, the accounts list and the monthly billing run over HTTP and as rules: one charge
+per unit and period even when a run is interrupted and resumed, totals that reconcile with
+concurrent payments, and leases' rents and venue fees from leasing's events."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from fees.accounts.models import Account
+from fees.accounts.service import open_account_for_unit
+from fees.app import create_app
+from fees.billing_runs import service as runs
+from fees.billing_runs.jobs import resume_stalled
+from fees.billing_runs.schemas import BillingRunIn
+from fees.charges.models import Charge
+from fees.contracts.service import apply_contract, charge_venue_fee
+from fees.payments.models import Payment
+from fees.settings import FeesSettings
+from propops.auth import Principal
+from propops.events.payloads import ContractChanged, UnitRegistered, VenueBookingSigned
+from propops.messaging.models import OutboxRow
+from propops.testing.fixtures import RunningApp, eventually
+
+COMPLETED = "propops.fees.billing_run.completed.v1"
+ADMIN = Principal(user_id="u-admin", username="admin", roles=frozenset({"admin"}))
+
+
+@pytest.fixture
+async def fees(start_service) -> RunningApp:
+    # small chunks: a run of a few dozen units takes several transactions, as a large one does
+    return await start_service(create_app, "fees", settings_cls=FeesSettings, billing_run_chunk=10)
+
+
+def new_property() -> str:
+    return f"p-{uuid.uuid4().hex[:8]}"
+
+
+async def open_units(
+    fees: RunningApp, property_id: str, areas: list[str | None], *, code: str = "HKA"
+) -> list[str]:
+    """Units with fee accounts, as if the front desk had registered them."""
+    units = []
+    async with fees.ctx.db.sessions() as session:
+        for i, area in enumerate(areas):
+            unit = UnitRegistered(
+                unit_id=str(uuid.uuid4()),
+                property_id=property_id,
+                property_code=code,
+                building="A",
+                number=f"{i + 1:03d}",
+                area_m2=Decimal(area) if area is not None else None,
+            )
+            await open_account_for_unit(session, unit)
+            units.append(unit.unit_id)
+        await session.commit()
+    return units
+
+
+async def add_rate(
+    fees: RunningApp, property_id: str, amount: str, day: str, basis: str = "per_m2"
+) -> dict[str, Any]:
+    r = await fees.client.post(
+        "/v1/fee-rates",
+        json={"property_id": property_id, "basis": basis, "amount": amount, "effective_from": day},
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def run_to_end(fees: RunningApp, property_id: str, period: str) -> dict[str, Any]:
+    r = await fees.client.post(
+        "/v1/billing-runs", json={"property_id": property_id, "period": period}
+    )
+    assert r.status_code == 201, r.text
+
+    async def completed() -> dict[str, Any] | None:
+        got = (await fees.client.get(f"/v1/billing-runs/{r.json()['id']}")).json()
+        return got if got["status"] == "completed" else None
+
+    return await eventually(completed, what="the billing run completes")
+
+
+async def charges_of(fees: RunningApp, **where: Any) -> list[Charge]:
+    async with fees.ctx.db.sessions() as session:
+        stmt = select(Charge).filter_by(**where).order_by(Charge.unit_id)
+        return list((await session.scalars(stmt)).all())
+
+
+async def test_fee_rates_keep_their_history_and_refuse_a_second_rate_from_a_day(
+    fees: RunningApp,
+) -> None:
+    prop = new_property()
+    first = await add_rate(fees, prop, "3.20", "2026-01-01")
+    second = await add_rate(fees, prop, "3.50", "2026-07-01", basis="per_unit")
+    assert first["amount"] == "3.20" and first["basis"] == "per_m2"
+    assert first["created_by"] == "test-user"
+    listed = (await fees.client.get("/v1/fee-rates", params={"property_id": prop})).json()
+    assert [r["id"] for r in listed["items"]] == [second["id"], first["id"]]  # newest first
+    assert listed["total"] == 2
+    again = await fees.client.post(
+        "/v1/fee-rates",
+        json={
+            "property_id": prop,
+            "basis": "per_m2",
+            "amount": "4.00",
+            "effective_from": "2026-07-01",
+        },
+    )
+    assert again.status_code == 409 and again.json()["field"] == "effective_from"
+    bad = await fees.client.post(
+        "/v1/fee-rates",
+        json={"property_id": prop, "basis": "per_ft", "amount": "4.00", "effective_from": "x"},
+    )
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json()["errors"]} >= {"basis", "effective_from"}
+    got = await fees.client.get(f"/v1/fee-rates/{first['id']}")
+    assert got.json() == first
+
+
+async def test_accounts_are_listed_by_property_with_a_total(fees: RunningApp) -> None:
+    prop, other = new_property(), new_property()
+    units = await open_units(fees, prop, ["50.00", "60.00", None])
+    await open_units(fees, other, ["70.00"])
+    page = (await fees.client.get("/v1/accounts", params={"property_id": prop, "limit": 2})).json()
+    assert page["total"] == 3 and page["limit"] == 2 and len(page["items"]) == 2
+    listed = (await fees.client.get("/v1/accounts", params={"property_id": prop})).json()
+    assert {a["unit_id"] for a in listed["items"]} == set(units)
+    assert {a["holder"] for a in listed["items"]} == {"unit"}
+    assert sorted(a["area_m2"] or "" for a in listed["items"]) == ["", "50.00", "60.00"]
+    wrong = await fees.client.get("/v1/accounts", params={"holder": "tenant"})
+    assert wrong.status_code == 422 and wrong.json()["field"] == "holder"
+
+
+async def test_a_billing_run_charges_every_unit_once_and_answers_the_same_run_again(
+    fees: RunningApp,
+) -> None:
+    prop = new_property()
+    units = await open_units(fees, prop, ["80.50", "61.11", None])
+    await add_rate(fees, prop, "3.00", "2026-01-01")
+    await add_rate(fees, prop, "3.25", "2026-11-01")  # in force on 1 November
+    await add_rate(fees, prop, "9.99", "2026-11-02")  # not yet on the period's first day
+    run = await run_to_end(fees, prop, "2026-11")
+    assert run["rate_amount"] == "3.25" and run["rate_basis"] == "per_m2"
+    assert run["units_total"] == 3 and run["units_done"] == 3 and run["progress"] == 1.0
+    assert run["management_fee_count"] == 2 and run["units_skipped"] == 1  # no area
+    assert run["due_date"] == "2026-11-30" and run["started_by"] == "test-user"
+    charged = {c.unit_id: c for c in await charges_of(fees, billing_run_id=run["id"])}
+    assert charged[units[0]].amount == Decimal("261.63")  # 80.50 x 3.25 = 261.625
+    assert charged[units[1]].amount == Decimal("198.61")  # 61.11 x 3.25 = 198.6075
+    assert units[2] not in charged
+    assert run["management_fee_total"] == "460.24" and run["total"] == "460.24"
+    listed = (await fees.client.get("/v1/accounts", params={"property_id": prop})).json()
+    assert {a["unit_id"]: a["balance"] for a in listed["items"]} == {
+        units[0]: "261.63",
+        units[1]: "198.61",
+        units[2]: "0.00",
+    }
+
+    again = await fees.client.post(
+        "/v1/billing-runs", json={"property_id": prop, "period": "2026-11"}
+    )
+    assert again.status_code == 200 and again.json()["id"] == run["id"]
+    assert len(await charges_of(fees, property_id=prop)) == 2
+    async with fees.ctx.db.sessions() as session:
+        events = (
+            await session.scalars(
+                select(OutboxRow).where(
+                    OutboxRow.type == COMPLETED, OutboxRow.aggregate_id == run["id"]
+                )
+            )
+        ).all()
+    assert len(events) == 1  # one summary, not one per charge
+    listed_runs = (await fees.client.get("/v1/billing-runs", params={"property_id": prop})).json()
+    assert [r["id"] for r in listed_runs["items"]] == [run["id"]]
+
+
+async def test_a_billing_run_refuses_bad_input_by_field(fees: RunningApp) -> None:
+    prop = new_property()
+    no_rate = await fees.client.post(
+        "/v1/billing-runs", json={"property_id": prop, "period": "2026-11"}
+    )
+    assert no_rate.status_code == 422 and no_rate.json()["field"] == "period"
+    bad = await fees.client.post(
+        "/v1/billing-runs", json={"property_id": prop, "period": "2026-13"}
+    )
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "period"
+    missing = await fees.client.get(f"/v1/billing-runs/{uuid.uuid4()}")
+    assert missing.status_code == 404
+    other = await fees.client.post(
+        "/v1/billing-runs",
+        json={"property_id": prop, "period": "2026-11"},
+        headers={"Authorization": f"Bearer {fees_token(fees, ['p-elsewhere'])}"},
+    )
+    assert other.status_code == 403
+
+
+def fees_token(fees: RunningApp, property_ids: list[str]) -> str:
+    from propops.testing.fixtures import token_for
+
+    return token_for(fees.settings, "fees", property_ids=property_ids)
+
+
+async def test_an_interrupted_run_resumes_where_it_stopped_and_charges_no_unit_twice(
+    fees: RunningApp,
+) -> None:
+    prop = new_property()
+    units = await open_units(fees, prop, [f"{50 + i}.00" for i in range(25)])
+    await add_rate(fees, prop, "850.00", "2026-01-01", basis="per_unit")
+    # a unit charged by hand for the period before the run: the run leaves it alone
+    manual = await fees.client.post(
+        "/v1/charges",
+        json={
+            "unit_id": units[7],
+            "kind": "management_fee",
+            "amount": "850.00",
+            "due_date": "2026-12-31",
+            "period": "2026-12",
+        },
+    )
+    assert manual.status_code == 201, manual.text
+    db = fees.ctx.db
+    async with db.sessions() as session:
+        run, created = await runs.start_run(
+            session, BillingRunIn(property_id=prop, period="2026-12"), ADMIN
+        )
+    assert created
+    async with db.sessions() as session:  # two chunks of 10, then the worker "dies"
+        assert await runs.step(session, run.id, chunk=10)
+    async with db.sessions() as session:
+        assert await runs.step(session, run.id, chunk=10)
+    async with db.sessions() as session:
+        half = await session.get(runs.BillingRun, run.id)
+        assert half is not None and half.status == "running" and half.units_done == 20
+    # the job picks up runs nobody moves (stall 0: at once), from the cursor
+    assert await resume_stalled(db, stall_seconds=0, chunk=10) == 1
+    assert await resume_stalled(db, stall_seconds=0, chunk=10) == 0  # nothing left
+    done = (await fees.client.get(f"/v1/billing-runs/{run.id}")).json()
+    assert done["status"] == "completed" and done["units_done"] == 25
+    assert done["management_fee_count"] == 24 and done["units_skipped"] == 1
+    charges = await charges_of(fees, property_id=prop, period="2026-12")
+    assert sorted(c.unit_id for c in charges) == sorted(units)  # each unit exactly once
+    assert done["total"] == str(Decimal("850.00") * 24)
+
+
+async def test_totals_reconcile_after_a_run_with_concurrent_payments(fees: RunningApp) -> None:
+    prop = new_property()
+    units = await open_units(fees, prop, [f"{40 + i % 30}.25" for i in range(60)])
+    await add_rate(fees, prop, "3.33", "2026-01-01")
+    # some units pay ahead (credit the run's charges use at once)
+    for unit in units[:3]:
+        r = await fees.client.post(
+            "/v1/payments", json={"unit_id": unit, "amount": "100.00", "method": "cash"}
+        )
+        assert r.status_code == 201
+    start = await fees.client.post(
+        "/v1/billing-runs", json={"property_id": prop, "period": "2027-01"}
+    )
+    assert start.status_code == 201
+
+    async def pay(unit: str) -> None:
+        r = await fees.client.post(
+            "/v1/payments", json={"unit_id": unit, "amount": "55.55", "method": "bank_transfer"}
+        )
+        assert r.status_code == 201, r.text
+
+    await asyncio.gather(*(pay(u) for u in units[::6]))  # while the run goes on
+
+    async def completed() -> bool:
+        r = await fees.client.get(f"/v1/billing-runs/{start.json()['id']}")
+        return r.json()["status"] == "completed"
+
+    await eventually(completed, what="the run completes")
+    run = (await fees.client.get(f"/v1/billing-runs/{start.json()['id']}")).json()
+    async with fees.ctx.db.sessions() as session:
+        accounts = (await session.scalars(select(Account).where(Account.property_id == prop))).all()
+        for account in accounts:
+            charged = await session.scalar(
+                select(func.coalesce(func.sum(Charge.amount), 0)).where(
+                    Charge.account_id == account.id, Charge.status != "voided"
+                )
+            )
+            paid = await session.scalar(
+                select(func.coalesce(func.sum(Payment.amount), 0)).where(
+                    Payment.account_id == account.id
+                )
+            )
+            assert (
+                Decimal(str(charged)).quantize(Decimal("0.01"))
+                - Decimal(str(paid)).quantize(Decimal("0.01"))
+                == account.balance
+            ), account.unit_id
+        run_charges = (
+            await session.scalars(select(Charge.amount).where(Charge.billing_run_id == run["id"]))
+        ).all()
+    assert len(run_charges) == 60 == run["management_fee_count"]
+    assert sum(run_charges, Decimal("0")) == Decimal(run["total"])
+    # the credit paid the charge of a unit that paid ahead at once
+    first = await charges_of(fees, unit_id=units[1], billing_run_id=run["id"])
+    assert first[0].paid_amount == min(first[0].amount, Decimal("100.00"))
+
+
+def contract(prop: str, verb_fields: dict[str, Any] | None = None, **over: Any) -> ContractChanged:
+    fields: dict[str, Any] = {
+        "contract_id": over.pop("contract_id", str(uuid.uuid4())),
+        "reference": "LC-2026-00001",
+        "property_id": prop,
+        "space_id": "space-1",
+        "space_code": "AD-01",
+        "space_kind": "ad_space",
+        "counterparty_name": "Bright Signs Ltd",
+        "start_date": date(2026, 11, 16),
+        "end_date": date(2027, 11, 15),
+        "rent": Decimal("3000.00"),
+        "billing_cycle": "monthly",
+        "at": datetime(2026, 11, 1, 9, tzinfo=UTC),
+    }
+    fields.update(verb_fields or {})
+    fields.update(over)
+    return ContractChanged(**fields)
+
+
+async def test_leases_are_charged_rent_in_the_runs_and_termination_cancels_later_rent(
+    fees: RunningApp,
+) -> None:
+    prop = new_property()
+    await open_units(fees, prop, ["50.00"])
+    await add_rate(fees, prop, "2.00", "2026-01-01")
+    signed = contract(prop)
+    quarterly = contract(
+        prop,
+        billing_cycle="quarterly",
+        rent=Decimal("9000.00"),
+        start_date=date(2026, 10, 1),
+        space_code="WH-02",
+    )
+    async with fees.ctx.db.sessions() as session:
+        await apply_contract(session, signed, "signed")
+        await apply_contract(session, signed, "signed")  # a replay changes nothing
+        await apply_contract(session, quarterly, "signed")
+        await session.commit()
+    november = await run_to_end(fees, prop, "2026-11")
+    december = await run_to_end(fees, prop, "2026-12")
+    assert november["rent_count"] == 1 and november["rent_total"] == "1500.00"  # 15 of 30 days
+    assert november["total"] == "1600.00"  # with the unit's 100.00
+    assert december["rent_count"] == 1 and december["rent_total"] == "3000.00"
+    rents = await charges_of(fees, unit_id=signed.contract_id)
+    assert [(c.period, c.amount) for c in sorted(rents, key=lambda c: c.period or "")] == [
+        ("2026-11", Decimal("1500.00")),
+        ("2026-12", Decimal("3000.00")),
+    ]
+    # terminated on 30 November: December's rent (raised already) is voided
+    terminated = contract(
+        prop,
+        contract_id=signed.contract_id,
+        terminated_on=date(2026, 11, 30),
+        at=datetime(2026, 11, 20, tzinfo=UTC),
+    )
+    async with fees.ctx.db.sessions() as session:
+        await apply_contract(session, terminated, "terminated")
+        await apply_contract(session, signed, "signed")  # older: changes nothing
+        await session.commit()
+    rents = {c.period: c for c in await charges_of(fees, unit_id=signed.contract_id)}
+    assert rents["2026-11"].status == "open" and rents["2026-12"].status == "voided"
+    january = await run_to_end(fees, prop, "2027-01")
+    assert january["rent_count"] == 1  # only the quarterly lease (its January quarter)
+    assert january["rent_total"] == "9000.00"
+    accounts = (
+        await fees.client.get("/v1/accounts", params={"property_id": prop, "holder": "contract"})
+    ).json()
+    assert {a["unit_id"]: a["balance"] for a in accounts["items"]} == {
+        signed.contract_id: "1500.00",
+        quarterly.contract_id: "18000.00",  # October's run was not run: January's quarter
+    } or accounts
+
+
+async def test_a_signed_venue_booking_is_charged_its_fee_once(fees: RunningApp) -> None:
+    prop = new_property()
+    booking = VenueBookingSigned(
+        booking_id=str(uuid.uuid4()),
+        reference="VB-2026-00004",
+        property_id=prop,
+        space_id="venue-1",
+        space_code="HALL-1",
+        organizer="Residents' choir",
+        start=datetime(2026, 12, 5, 10, tzinfo=UTC),
+        end=datetime(2026, 12, 5, 14, tzinfo=UTC),
+        fee=Decimal("1200.00"),
+        actor="leasing-clerk",
+        at=datetime(2026, 11, 27, 2, tzinfo=UTC),
+    )
+    async with fees.ctx.db.sessions() as session:
+        first = await charge_venue_fee(session, booking)
+        await session.commit()
+    async with fees.ctx.db.sessions() as session:
+        second = await charge_venue_fee(session, booking)  # a replayed event
+        await session.commit()
+    assert first is not None and second is not None and first.id == second.id
+    charges = await charges_of(fees, unit_id=booking.booking_id)
+    assert len(charges) == 1
+    fee = charges[0]
+    assert (fee.kind, fee.amount, fee.due_date) == (
+        "venue_fee",
+        Decimal("1200.00"),
+        date(2026, 11, 27),
+    )
+    assert fee.posted_by == "leasing-clerk"
+    account = (
+        await fees.client.get("/v1/accounts", params={"unit_id": booking.booking_id})
+    ).json()["items"][0]
+    assert account["holder"] == "booking" and account["balance"] == "1200.00"
+    assert account["building"] == "HALL-1" and account["unit_number"] == "VB-2026-00004"
