@@ -230,6 +230,11 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("charge was already voided by %(user)s: %(reason)s"),
     N_("a payment cannot be dated in the future"),
     N_("unit %(unit_id)s has no fee account"),
+    N_(
+        "the property already has a rate from %(day)s (rate %(rate_id)s); add the new rate from "
+        "another day"
+    ),
+    N_("the property has no fee rate in force on %(day)s: add one first"),
     # front desk: register, parties, calls
     N_("property code %(code)s is taken"),
     N_("property %(property_id)s does not exist"),

@@ -136,6 +136,22 @@ LABELS: dict[str, dict[str, str]] = {
         "utilities": N_("Utilities"),
         "parking": N_("Parking"),
     },
+    "rate_basis": {
+        "per_m2": N_("per m² a month"),
+        "per_unit": N_("per unit a month"),
+    },
+    "rate_state": {
+        "in_force": N_("In force"),
+    },
+    "run_status": {
+        "running": N_("Running"),
+        "completed": N_("Completed"),
+    },
+    "account_holder": {
+        "unit": N_("Unit"),
+        "contract": N_("Lease"),
+        "booking": N_("Venue booking"),
+    },
     "payment_method": {
         "cash": N_("Cash"),
         "bank_transfer": N_("Bank transfer"),
@@ -293,6 +309,8 @@ TONES: dict[str, str] = {
     "in_progress": "accent",
     "resolved": "ok",
     "completed": "ok",
+    "running": "accent",
+    "in_force": "ok",
     "closed": "muted",
     "done": "ok",
     "kept": "ok",

@@ -16,7 +16,7 @@ class FeesSettings(ServiceSettings):
     )
     billing_run_chunk: int = Field(
         default=5000,
-        ge=100,
+        ge=10,
         le=50000,
         description="unit accounts a billing run charges per transaction",
     )

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from gateway.portal.client import ApiError, Forbidden, NotFoundError, new_idempotency_key
+from gateway.portal.lookups import properties
 from gateway.portal.web import (
     FormState,
     PortalUser,
@@ -33,11 +35,19 @@ def _require_fees(user: PortalUser, write: bool = False) -> None:
 
 @router.get("/fees/accounts")
 async def accounts(request: Request, user: PortalUser = Depends(page_user)) -> Response:
+    """The fee accounts of a property (units, leases, venue bookings), with their count."""
     _require_fees(user)
     q = request.query_params.get("q", "").strip()
     offset = request.query_params.get("offset", "0")
+    props = await properties(user.api)
+    property_id = request.query_params.get("property_id", "")
+    if property_id not in props:
+        property_id = ""
     page = await user.api.get(
-        f"{FEES}/accounts", limit=50, offset=int(offset) if offset.isdigit() else 0
+        f"{FEES}/accounts",
+        limit=50,
+        offset=int(offset) if offset.isdigit() else 0,
+        **({"property_id": property_id} if property_id else {}),
     )
     items = page["items"]
     if q:
@@ -48,9 +58,16 @@ async def accounts(request: Request, user: PortalUser = Depends(page_user)) -> R
             if needle in "".join(f"{a['building']}{a['unit_number']}".split()).casefold()
             or needle in a["property_code"].casefold()
         ]
-    return render(
-        request, "fees/accounts.html", {"items": items, "page": page, "q": q}, nav_key="accounts"
-    )
+    ctx = {
+        "items": items,
+        "page": page,
+        "q": q,
+        "props": props,
+        "prop_choices": [(pid, p["name"]) for pid, p in props.items()],
+        "property_id": property_id,
+        "params": lambda **kw: urlencode({"property_id": property_id, "q": q, **kw}),
+    }
+    return render(request, "fees/accounts.html", ctx, nav_key="accounts")
 
 
 async def _account_context(user: PortalUser, unit_id: str) -> dict[str, Any]:
