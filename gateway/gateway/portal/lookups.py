@@ -108,3 +108,18 @@ def complaint_actions(c: dict[str, Any]) -> list[str]:
     if status not in FINAL:
         out.append("cancel")
     return out
+
+
+async def fee_properties(api: Api) -> dict[str, dict[str, Any]]:
+    """The properties for the fee pages: the front desk's register where the user may read it;
+    otherwise (a fees clerk) those fees knows from its accounts, named by their code."""
+    props = await properties(api)
+    if props:
+        return props
+    page = await api.get("/api/fees/v1/accounts", limit=500, holder="unit")
+    known: dict[str, dict[str, Any]] = {}
+    for a in page["items"]:
+        known.setdefault(
+            a["property_id"], {"id": a["property_id"], "name": a["property_code"] or "—"}
+        )
+    return known

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from gateway.portal import nav
 from gateway.portal.client import ApiError, Forbidden, new_idempotency_key
 from gateway.portal.i18n import N_
-from gateway.portal.lookups import properties
+from gateway.portal.lookups import fee_properties
 from gateway.portal.nav import NavItem
 from gateway.portal.web import (
     FormState,
@@ -46,7 +46,7 @@ def _values(form: Any) -> dict[str, str]:
 async def _rates_context(
     user: PortalUser, property_id: str, form: FormState | None = None
 ) -> dict[str, Any]:
-    props = await properties(user.api)
+    props = await fee_properties(user.api)
     property_id = property_id or next(iter(props), "")
     rates = await user.api.get(
         f"{FEES}/fee-rates", limit=100, **({"property_id": property_id} if property_id else {})
@@ -106,7 +106,7 @@ def _next_period() -> str:
 async def _runs_context(
     user: PortalUser, property_id: str, form: FormState | None = None
 ) -> dict[str, Any]:
-    props = await properties(user.api)
+    props = await fee_properties(user.api)
     runs = await user.api.get(
         f"{FEES}/billing-runs", limit=50, **({"property_id": property_id} if property_id else {})
     )
@@ -155,7 +155,7 @@ async def billing_run(
     """A run's progress and totals; while it runs, htmx reloads the figures every 2 s."""
     _require(user)
     run = await user.api.get(f"{FEES}/billing-runs/{run_id}")
-    props = await properties(user.api)
+    props = await fee_properties(user.api)
     ctx = {"run": run, "prop": props.get(run["property_id"])}
     if request.headers.get("hx-target") == "run-figures":
         return render(request, "fees/_run_figures.html", ctx, nav_key="billing-runs")

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from gateway.portal.client import ApiError, Forbidden, NotFoundError, new_idempotency_key
-from gateway.portal.lookups import properties
+from gateway.portal.lookups import fee_properties
 from gateway.portal.web import (
     FormState,
     PortalUser,
@@ -39,7 +39,7 @@ async def accounts(request: Request, user: PortalUser = Depends(page_user)) -> R
     _require_fees(user)
     q = request.query_params.get("q", "").strip()
     offset = request.query_params.get("offset", "0")
-    props = await properties(user.api)
+    props = await fee_properties(user.api)
     property_id = request.query_params.get("property_id", "")
     if property_id not in props:
         property_id = ""

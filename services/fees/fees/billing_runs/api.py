@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Response
+from fastapi import APIRouter, Depends, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fees.billing_runs import service
@@ -23,7 +23,6 @@ router = APIRouter(tags=["billing runs"])
 async def start_run(
     data: BillingRunIn,
     response: Response,
-    background: BackgroundTasks,
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
     ctx: ServiceContext = Depends(context_of),
@@ -35,7 +34,7 @@ async def start_run(
     if created:
         settings = ctx.settings
         chunk = settings.billing_run_chunk if isinstance(settings, FeesSettings) else service.CHUNK
-        background.add_task(service.process, ctx.db, run.id, chunk=chunk)
+        service.start_worker(ctx.db, run.id, chunk=chunk)
     else:
         response.status_code = 200
     return BillingRunOut.model_validate(run)

@@ -28,6 +28,7 @@ overdue).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from calendar import monthrange
 from collections.abc import Iterator
@@ -36,6 +37,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import structlog
 from sqlalchemy import Select, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,6 +62,7 @@ from propops.lists import Filter, ListQuery, ListSpec
 from propops.messaging.outbox import emit
 from propops.money import ZERO, money
 
+log = structlog.get_logger("fees.billing_runs")
 CHUNK = 5000  # unit accounts per transaction
 ACCOUNTS = Account.__table__
 CHARGES = Charge.__table__
@@ -456,6 +459,25 @@ async def process(
         async with db.sessions() as session:
             if not await step(session, run_id, chunk=chunk, timings=timings):
                 return
+
+
+_WORKERS: set[asyncio.Task[None]] = set()
+
+
+def start_worker(db: Database, run_id: str, *, chunk: int = CHUNK) -> None:
+    """Run the run in a task of the service's own (not the request's: the answer does not wait
+    for it, and a client hanging up does not cancel it). If the process stops first, the
+    ``billing-runs`` job resumes the run."""
+
+    async def work() -> None:
+        try:
+            await process(db, run_id, chunk=chunk)
+        except Exception:
+            log.exception("billing_run_failed", run_id=run_id)
+
+    task = asyncio.get_running_loop().create_task(work(), name=f"billing-run-{run_id}")
+    _WORKERS.add(task)
+    task.add_done_callback(_WORKERS.discard)
 
 
 async def stalled_runs(session: AsyncSession, older_than: datetime) -> list[str]:
