@@ -187,10 +187,11 @@ async def test_a_billing_run_refuses_bad_input_by_field(fees: RunningApp) -> Non
         "/v1/billing-runs", json={"property_id": prop, "period": "2026-11"}
     )
     assert no_rate.status_code == 422 and no_rate.json()["field"] == "period"
-    bad = await fees.client.post(
-        "/v1/billing-runs", json={"property_id": prop, "period": "2026-13"}
-    )
-    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "period"
+    for period in ("2026-13", "0000-01", "26-11"):
+        bad = await fees.client.post(
+            "/v1/billing-runs", json={"property_id": prop, "period": period}
+        )
+        assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "period"
     missing = await fees.client.get(f"/v1/billing-runs/{uuid.uuid4()}")
     assert missing.status_code == 404
     other = await fees.client.post(

@@ -8,12 +8,14 @@ from fees.billing_runs.models import RunPhase, RunStatus
 from fees.rates.models import RateBasis
 from propops.money import MoneyOut
 
-PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"
+PERIOD = r"^20\d{2}-(0[1-9]|1[0-2])$"  # a month of 2000-2099
 
 
 class BillingRunIn(BaseModel):
     property_id: str = Field(min_length=1, max_length=36)
-    period: str = Field(pattern=PERIOD, examples=["2026-11"], description="the month, YYYY-MM")
+    period: str = Field(
+        pattern=PERIOD, examples=["2026-11"], description="the month, YYYY-MM (2000-2099)"
+    )
     due_date: date | None = Field(
         default=None, description="when its charges are due; default the period's last day"
     )
