@@ -253,3 +253,21 @@ def test_callbacks_due_today_where_the_property_is() -> None:
     assert _due_by_end_of_today(cb, props, hk, now) is True  # Tokyo's today is the 28th
     assert _due_by_end_of_today({**cb, "property_id": "hk"}, props, hk, now) is False
     assert _due_by_end_of_today({**cb, "property_id": "unknown"}, props, hk, now) is False
+
+
+def test_every_value_a_service_answers_has_its_label() -> None:
+    """A label group named after a service's values names every one of them (a missing one shows
+    the raw value in a badge, e.g. ``voided``)."""
+    from fees.charges.models import ChargeKind, ChargeStatus
+    from fees.payments.models import PaymentMethod
+    from propops.tasks.models import STATUSES, TASK_KINDS
+
+    for group, values in {
+        "charge_status": [s.value for s in ChargeStatus],
+        "charge_kind": [k.value for k in ChargeKind],
+        "payment_method": [m.value for m in PaymentMethod],
+        "task_status": list(STATUSES),
+        "task_kind": list(TASK_KINDS),
+    }.items():
+        missing = set(values) - set(labels.LABELS[group])
+        assert not missing, f"{group} has no label for {sorted(missing)}"

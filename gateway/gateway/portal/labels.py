@@ -126,7 +126,7 @@ LABELS: dict[str, dict[str, str]] = {
         "partially_paid": N_("Partly paid"),
         "paid": N_("Paid"),
         "overdue": N_("Overdue"),
-        "void": N_("Void"),
+        "voided": N_("Void"),
     },
     "charge_kind": {
         "management_fee": N_("Management fee"),
@@ -135,6 +135,7 @@ LABELS: dict[str, dict[str, str]] = {
         "paid_service": N_("Paid service"),
         "utilities": N_("Utilities"),
         "parking": N_("Parking"),
+        "other": N_("Other"),
     },
     "rate_basis": {
         "per_m2": N_("per m² a month"),
