@@ -74,7 +74,7 @@ def build_service_app(
     app.state.user_check = check_principal
     app.include_router(ops_router(), responses=PROBLEM_RESPONSES)
     rights = Depends(require_service_rights(name))
-    managers = Depends(require_role(name, "manager"))
+    managers = Depends(require_role("manager"))
     for feature in features:
         for router in feature.routers:
             app.include_router(

@@ -30,7 +30,7 @@ from propops.lists import ListQuery
 from propops.pagination import Page, paginate
 
 router = APIRouter(tags=["release passes"])
-# a manager's decision on the desk's record (the department's role and admins too)
+# a manager's decision on the desk's record (managers and admins only, not the clerks)
 manager_router = APIRouter(tags=["release passes"])
 
 ACTION_DOC = (
