@@ -1,7 +1,8 @@
-"""Front desk and gate, end to end through the gateway, with services restarted in the
-middle: a release pass issued while security is down is checked once at the gate (restarted right
-after the check) and the desk sees it released; a visitor entering and leaving at the gate moves the desk's visit once.
-One system for the module (each flow on its own property)."""
+"""Front desk and gate, end to end through the gateway, with security restarted in the
+middle: a release pass issued while security is down is checked once at the gate (restarted
+right after the check) and the desk sees it released; a visitor entering and leaving at the
+gate, with a restart between, moves the desk's visit once. One system for the module (each
+flow on its own property)."""
 
 from __future__ import annotations
 
