@@ -120,13 +120,7 @@ def make_system(
     databases: list[str] = []
 
     def make(nats: str | None = None, **env: str) -> System:
-        extra = dict(env)
-        if pg_server_url is not None:
-            for name in (*DEPARTMENTS, "gateway"):
-                db = servers.unique(f"s_{name}_")
-                url = blocking(servers.create_database(pg_server_url, db))
-                databases.append(db)
-                extra[f"PROPOPS_{name.upper()}_DATABASE_URL"] = url
+        extra = {**database_env(pg_server_url, databases), **env}
         system = System(tmp_path / f"system{len(made)}", nats or nats_url, namespace, extra)
         made.append(system)
         return system
@@ -134,10 +128,48 @@ def make_system(
     yield make
     for system in made:
         system.stop()
+    drop_databases(pg_server_url, databases)
+
+
+def database_env(pg_server_url: str | None, databases: list[str]) -> dict[str, str]:
+    """On PostgreSQL: a fresh database per service (names added to ``databases``)."""
+    extra: dict[str, str] = {}
+    if pg_server_url is not None:
+        for name in (*DEPARTMENTS, "gateway"):
+            db = servers.unique(f"s_{name}_")
+            url = blocking(servers.create_database(pg_server_url, db))
+            databases.append(db)
+            extra[f"PROPOPS_{name.upper()}_DATABASE_URL"] = url
+    return extra
+
+
+def drop_databases(pg_server_url: str | None, databases: list[str]) -> None:
     if pg_server_url is not None:
         for db in databases:
             with contextlib.suppress(Exception):
                 blocking(servers.drop_database(pg_server_url, db))
+
+
+@pytest.fixture(scope="module")
+def module_system(
+    tmp_path_factory: pytest.TempPathFactory, nats_url: str, pg_server_url: str | None
+) -> Iterator[System]:
+    """One started system shared by a module's flows (each flow on its own property)."""
+    from propops.testing.fixtures import delete_streams
+
+    databases: list[str] = []
+    namespace = servers.unique("t")
+    system = System(
+        tmp_path_factory.mktemp("system"),
+        nats_url,
+        namespace,
+        database_env(pg_server_url, databases),
+    )
+    system.start()
+    yield system
+    system.stop()
+    blocking(delete_streams(nats_url, namespace))
+    drop_databases(pg_server_url, databases)
 
 
 @pytest.fixture

@@ -23,6 +23,9 @@ class Feature:
     name: str
     # mounted under /v1 behind the service's token and rights check
     routers: Sequence[APIRouter] = ()
+    # mounted under /v1 for managers (and admins) only, not the department's staff: a decision
+    # a manager takes on the department's records, e.g. overriding arrears on a release pass
+    manager_routers: Sequence[APIRouter] = ()
     # mounted as they are (no /v1, no token): e.g. a public standard's endpoints
     public_routers: Sequence[APIRouter] = ()
     subscriptions: Sequence[On[Any]] = ()

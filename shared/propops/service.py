@@ -18,7 +18,7 @@ import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from propops.auth import require_service_rights
+from propops.auth import require_role, require_service_rights
 from propops.bodylimit import BodyLimit
 from propops.bus import STARTING, UNREACHABLE, Bus, BusUnavailable
 from propops.context import BackgroundJob, ServiceContext
@@ -74,10 +74,15 @@ def build_service_app(
     app.state.user_check = check_principal
     app.include_router(ops_router(), responses=PROBLEM_RESPONSES)
     rights = Depends(require_service_rights(name))
+    managers = Depends(require_role("manager"))
     for feature in features:
         for router in feature.routers:
             app.include_router(
                 router, prefix="/v1", dependencies=[rights], responses=PROBLEM_RESPONSES
+            )
+        for router in feature.manager_routers:
+            app.include_router(
+                router, prefix="/v1", dependencies=[managers], responses=PROBLEM_RESPONSES
             )
         for router in feature.public_routers:
             app.include_router(router)

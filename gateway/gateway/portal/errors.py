@@ -285,6 +285,16 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("an ad comes down on or after the day it goes up"),
     N_("contract %(contract_id)s is not one of space %(code)s"),
     N_("ad space %(code)s shows %(advertiser)s's ad from %(start)s to %(end)s"),
+    # front desk: visitors and release passes; the gate (security)
+    N_("name either host_unit_id or host_department, not both"),
+    N_("the visitor's document must be seen to confirm"),
+    N_("confirm the visitor's identity first"),
+    N_("valid_until must be after planned_at"),
+    N_("%(party)s is not a current owner, tenant or resident of unit %(unit)s"),
+    N_("%(owner)s is not a current owner of unit %(unit)s"),
+    N_("the pass would be expired already"),
+    N_("cannot issue: missing %(missing)s"),
+    N_("release pass %(reference)s expired at %(at)s; refused"),
 )
 
 # What a message with no pattern (or no translation yet) becomes, by status.
@@ -319,6 +329,9 @@ _STATE_GROUP = {
     "contract": "contract_status",
     "venue booking": "booking_status",
     "ad placement": "ad_status",
+    "visit": "visit_status",
+    "visitor": "visit_status",
+    "release pass": "release_pass_status",
 }
 _STATUS_GROUPS = tuple(g for g in labels.LABELS if g.endswith("_status"))
 

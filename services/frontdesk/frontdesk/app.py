@@ -1,5 +1,6 @@
 """Front desk (前臺): the property register, parties and occupancy, complaints, callbacks,
-the phone log, Open311, and the unit payment status copied from fees."""
+the phone log, Open311, the unit payment status copied from fees, visitors and release
+passes."""
 
 from __future__ import annotations
 
@@ -18,8 +19,13 @@ from frontdesk.open311.api import router as open311_router
 from frontdesk.parties.api import router as parties_router
 from frontdesk.payment_status.handlers import SUBSCRIPTIONS as PAYMENT_STATUS_SUBSCRIPTIONS
 from frontdesk.register.api import router as register_router
+from frontdesk.release_passes.api import manager_router as release_pass_manager_router
+from frontdesk.release_passes.api import router as release_passes_router
+from frontdesk.release_passes.handlers import SUBSCRIPTIONS as RELEASE_PASS_SUBSCRIPTIONS
 from frontdesk.reports.api import router as reports_router
 from frontdesk.settings import FrontdeskSettings
+from frontdesk.visits.api import router as visits_router
+from frontdesk.visits.handlers import SUBSCRIPTIONS as VISIT_SUBSCRIPTIONS
 from propops.context import ServiceContext
 from propops.feature import Feature
 from propops.jobs import every, try_lock
@@ -58,6 +64,13 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             # public, outside /v1 (no bearer token): Open311 checks its own api_key on POST
             Feature("open311", routers=[open311_admin_router], public_routers=[open311_router]),
             Feature("reports", routers=[reports_router]),
+            Feature("visits", routers=[visits_router], subscriptions=VISIT_SUBSCRIPTIONS),
+            Feature(
+                "release-passes",
+                routers=[release_passes_router],
+                manager_routers=[release_pass_manager_router],
+                subscriptions=RELEASE_PASS_SUBSCRIPTIONS,
+            ),
         ],
         migrations=Path(__file__).parent / "migrations",
     )

@@ -51,6 +51,15 @@ TASK_DEPARTMENTS: dict[str, str] = {  # department -> entity name of its task
 TASK_VERBS = ("created", "assigned", "started", "completed", "reopened", "cancelled")
 
 
+VISIT_VERBS: dict[str, str] = {
+    "registered": "was registered (the host or department is told)",
+    "identity_confirmed": "had their identity confirmed",
+    "arrived": "arrived",
+    "left": "left",
+    "cancelled": "visit was cancelled",
+}
+
+
 def task_event_type(department: str, verb: str) -> str:
     return f"propops.{department}.{TASK_DEPARTMENTS[department]}.{verb}.v1"
 
@@ -97,6 +106,35 @@ _SPECS: tuple[EventSpec, ...] = (
         "propops.frontdesk.complaint.site_visited.v1",
         p.SiteVisited,
         "The department head visited the site of a valid complaint and now owns its task.",
+    ),
+    *(
+        EventSpec(
+            f"propops.frontdesk.visit.{verb}.v1",
+            p.VisitChanged,
+            f"A visitor {text}; the gate keeps its own view of the visitors from these.",
+        )
+        for verb, text in VISIT_VERBS.items()
+    ),
+    *(
+        EventSpec(
+            f"propops.frontdesk.release_pass.{verb}.v1",
+            p.ReleasePassChanged,
+            f"A release pass was {verb}; the gate lists the issued ones and refuses cancelled.",
+        )
+        for verb in ("issued", "cancelled")
+    ),
+    *(
+        EventSpec(
+            f"propops.security.gate_visit.{verb}.v1",
+            p.GateVisitMoved,
+            f"The gate recorded a visitor who {verb}; the desk's visit follows.",
+        )
+        for verb in ("entered", "exited")
+    ),
+    EventSpec(
+        "propops.security.release_pass.checked.v1",
+        p.ReleasePassChecked,
+        "The gate checked a release pass against the goods (released or held); the desk follows.",
     ),
     *(
         EventSpec(task_event_type(dept, verb), p.TaskChanged, f"A {dept} {entity} was {verb}.")

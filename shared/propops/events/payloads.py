@@ -136,6 +136,81 @@ class SiteVisited(BaseModel):
     findings: str
 
 
+# --- front desk: visitors and release passes ---------------------------------------------
+
+
+class VisitChanged(BaseModel):
+    """frontdesk: a visitor was registered, had their identity confirmed, arrived, left or was
+    cancelled (one event per step). The visit as it stands then, so the gate keeps its own view
+    from these alone; the ID number only masked (events are logged)."""
+
+    visit_id: str
+    reference: str | None = None  # e.g. V-2026-00012
+    property_id: str
+    status: str  # expected | on_site | left | cancelled
+    visitor_name: str
+    id_number_masked: str | None = None
+    purpose: str
+    host_unit_id: str | None = None
+    host_unit_label: str | None = None  # e.g. "A 12F-3"
+    host_department: str | None = None
+    expected_at: datetime | None = None
+    visit_date: date | None = None  # the day in the property's time zone
+    identity_confirmed: bool = False
+    actor: str | None = None
+    at: datetime
+
+
+class GateVisitMoved(BaseModel):
+    """security: the gate recorded a visitor entering or leaving; the desk's visit follows."""
+
+    visit_id: str
+    property_id: str
+    status: str  # on_site | left
+    actor: str | None = None
+    at: datetime
+
+
+class PassItem(BaseModel):
+    description: str
+    quantity: int
+
+
+class ReleasePassChanged(BaseModel):
+    """frontdesk: a release pass (放行單) was issued or cancelled; the gate checks the goods
+    against ``items`` before ``valid_until``."""
+
+    pass_id: str
+    reference: str | None = None  # e.g. RP-2026-00003
+    property_id: str
+    unit_id: str
+    unit_label: str | None = None
+    status: str  # issued | cancelled
+    requester_name: str
+    requester_role: str | None = None  # owner | tenant | resident
+    items: list[PassItem]
+    reason: str
+    planned_at: datetime
+    valid_until: datetime
+    payment_status: str | None = None
+    override_reason: str | None = None
+    owner_confirmed: bool = False
+    actor: str | None = None
+    at: datetime
+
+
+class ReleasePassChecked(BaseModel):
+    """security: the guard checked the goods against a pass at the gate: released or held."""
+
+    pass_id: str
+    property_id: str
+    outcome: str  # released | held
+    items_match: bool
+    notes: str | None = None
+    checked_by: str | None = None
+    at: datetime
+
+
 # --- departments: tasks (work orders at engineering) -------------------------------------
 
 

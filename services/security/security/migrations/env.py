@@ -1,3 +1,4 @@
+import security.gate.models  # noqa: F401 - registers the tables
 from propops.migrations import run_env
 from security.db import Base
 
