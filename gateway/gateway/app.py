@@ -31,6 +31,7 @@ from propops.messaging.outbox import OutboxRelay
 from propops.runtime import tune_gc
 from propops.service import base_app, open_database
 from propops.settings import DEPARTMENTS
+from propops.uploads import GATEWAY_DOCUMENTS_UPLOAD, upload_body_limit
 
 log = structlog.get_logger("gateway")
 
@@ -114,6 +115,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         title="PropOps gateway",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # the front desk's document upload, and only it, takes the documents' size limit
+        larger_bodies={GATEWAY_DOCUMENTS_UPLOAD: upload_body_limit(settings)},
     )
     app.state.behind_gateway = False  # propops.errors.forwarded_prefix
     app.state.user_check = users.check_principal
