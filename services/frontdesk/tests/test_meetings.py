@@ -215,7 +215,8 @@ async def test_close_raises_a_follow_up_and_waits_for_the_keys(fd: RunningApp) -
 async def test_bad_input_and_property_scope(fd: RunningApp) -> None:
     r1 = await room(fd)
     r = await fd.client.post(
-        "/v1/meeting-rooms", json={"property_id": r1["property_id"], "name": "Room 1", "capacity": 3}
+        "/v1/meeting-rooms",
+        json={"property_id": r1["property_id"], "name": "Room 1", "capacity": 3},
     )
     assert r.status_code == 409 and r.json()["field"] == "name"
     r = await fd.client.post(
@@ -244,8 +245,13 @@ async def test_bad_input_and_property_scope(fd: RunningApp) -> None:
     ) as bea:
         r = await bea.post(
             "/v1/meeting-bookings",
-            json={"room_id": r1["id"], "start": at(0), "end": at(1), "organizer": "X",
-                  "attendees": 2},
+            json={
+                "room_id": r1["id"],
+                "start": at(0),
+                "end": at(1),
+                "organizer": "X",
+                "attendees": 2,
+            },
         )
         assert r.status_code == 403
         assert (await bea.get("/v1/meeting-rooms")).json()["total"] == 0

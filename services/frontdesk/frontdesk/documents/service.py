@@ -39,9 +39,7 @@ def download_name(original: str | None, title: str, extension: str | None) -> st
     return ((stem + extension) if extension else name)[:255]
 
 
-async def owner_property(
-    session: AsyncSession, unit_id: str | None, party_id: str | None
-) -> str:
+async def owner_property(session: AsyncSession, unit_id: str | None, party_id: str | None) -> str:
     """The property of the unit or party the document belongs to (exactly one of them)."""
     if (unit_id is None) == (party_id is None):
         raise Invalid("give exactly one of unit_id and party_id", field="unit_id")

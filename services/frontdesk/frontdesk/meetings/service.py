@@ -133,9 +133,7 @@ async def book(
         raise Invalid("a booking lasts at most 24 hours", field="end")
     room = await get_room(session, data.room_id, principal)
     if data.attendees > room.capacity:
-        raise Invalid(
-            f"{room.name} seats {room.capacity}, not {data.attendees}", field="attendees"
-        )
+        raise Invalid(f"{room.name} seats {room.capacity}, not {data.attendees}", field="attendees")
     prop = await session.get(Property, room.property_id)
     assert prop is not None
     await _take_room_turn(session, room.id)
