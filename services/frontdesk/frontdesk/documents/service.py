@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
 from frontdesk.documents.models import DOCUMENT_CATEGORIES, DOCUMENT_STATES, Document
-from frontdesk.documents.storage import DocumentStore, FileTooLarge
+from frontdesk.documents.storage import DocumentStore, EmptyFile, FileTooLarge
 from frontdesk.parties.models import Party
 from frontdesk.register.models import Unit
 from frontdesk.settings import FrontdeskSettings
@@ -81,8 +81,8 @@ async def upload(
         raise TooLarge(
             f"the file is larger than {limit} bytes", field="file", limit=limit
         ) from None
-    if stored.size == 0:
-        raise Invalid("the file is empty", field="file")
+    except EmptyFile:
+        raise Invalid("the file is empty", field="file") from None
     document = Document(
         property_id=property_id,
         unit_id=unit_id,

@@ -31,6 +31,10 @@ class Stored:
     extension: str | None
 
 
+class EmptyFile(Exception):
+    pass
+
+
 class FileTooLarge(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(limit)
@@ -42,7 +46,7 @@ def sniff(head: bytes) -> tuple[str, str | None]:
     signatures; text that is UTF-8 throughout is text/plain), never from the file's name."""
     try:
         mime = puremagic.from_string(head, mime=True)
-    except puremagic.PureError:
+    except (puremagic.PureError, ValueError):
         mime = ""
     if not mime:
         try:
@@ -66,7 +70,7 @@ class DocumentStore:
 
     def put(self, source: BinaryIO, limit: int) -> Stored:
         """Copy ``source`` in (blocking: run it in a thread). ``FileTooLarge`` past ``limit``
-        bytes, and nothing is kept."""
+        bytes, ``EmptyFile`` for no bytes at all; then nothing is kept."""
         self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
@@ -82,6 +86,8 @@ class DocumentStore:
                         head += chunk[: SNIFF_BYTES - len(head)]
                     digest.update(chunk)
                     out.write(chunk)
+                if size == 0:
+                    raise EmptyFile
                 out.flush()
                 os.fsync(out.fileno())
             target = self.path_of(digest.hexdigest())
