@@ -60,7 +60,7 @@ async def add_room(session: AsyncSession, data: RoomIn, principal: Principal) ->
         )
     )
     if clash is not None:
-        raise Conflict(f"the property already has a room named {data.name!r}", field="name")
+        raise Conflict(f"the property already has a room named {data.name}", field="name")
     room = MeetingRoom(**(data.model_dump() | {"equipment": list(dict.fromkeys(data.equipment))}))
     session.add(room)
     await session.flush()
