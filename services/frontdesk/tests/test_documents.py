@@ -171,6 +171,23 @@ async def test_size_limit_bad_input_and_scope(fd: RunningApp, place: dict, tmp_p
         assert r.status_code == 422 and r.json()["field"] == field, (fields, r.text)
     r = await upload(fd.client, b"", unit_id=place["unit"])
     assert r.status_code == 422 and r.json()["field"] == "file"
+    # a person registered at no property: the property of a unit they occupy, else refused
+    drifter = (await fd.client.post("/v1/parties", json={"name": "Lee", "phone": "2222"})).json()
+    r = await upload(fd.client, PDF, party_id=drifter["id"])
+    assert r.status_code == 422 and r.json()["field"] == "party_id"
+    r = await fd.client.post(
+        "/v1/occupancies",
+        json={
+            "unit_id": place["unit"],
+            "party_id": drifter["id"],
+            "role": "tenant",
+            "start_date": "2025-01-01",
+        },
+    )
+    assert r.status_code == 201, r.text
+    r = await upload(fd.client, PDF, party_id=drifter["id"])
+    assert r.status_code == 201 and r.json()["property_id"] == place["property"]
+    await fd.client.post(f"/v1/documents/{r.json()['id']}/archive", json={})
     r = await fd.client.post("/v1/documents", data={"title": "x", "category": "other"})
     assert r.status_code == 422 and r.json()["field"] == "file"
     assert (await fd.client.get("/v1/documents")).json()["total"] == 0

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from frontdesk.documents.models import DOCUMENT_CATEGORIES, DOCUMENT_STATES, Document
 from frontdesk.documents.storage import DocumentStore, EmptyFile, FileTooLarge
-from frontdesk.parties.models import Party
+from frontdesk.parties.models import Occupancy, Party
 from frontdesk.register.models import Unit
 from frontdesk.settings import FrontdeskSettings
 from propops.auth import Principal, check_property, get_visible, scope_to_properties
@@ -40,7 +40,8 @@ def download_name(original: str | None, title: str, extension: str | None) -> st
 
 
 async def owner_property(session: AsyncSession, unit_id: str | None, party_id: str | None) -> str:
-    """The property of the unit or party the document belongs to (exactly one of them)."""
+    """The property of the unit or party the document belongs to (exactly one of them); a
+    party registered at no property belongs to the property of a unit it occupies."""
     if (unit_id is None) == (party_id is None):
         raise Invalid("give exactly one of unit_id and party_id", field="unit_id")
     if unit_id is not None:
@@ -51,9 +52,19 @@ async def owner_property(session: AsyncSession, unit_id: str | None, party_id: s
     party = await session.get(Party, party_id)
     if party is None:
         raise Invalid(f"party {party_id} does not exist", field="party_id")
-    if party.property_id is None:
+    if party.property_id is not None:
+        return party.property_id
+    # registered without a property: the property of a unit the party occupies (or did)
+    occupied = await session.scalar(
+        select(Unit.property_id)
+        .join(Occupancy, Occupancy.unit_id == Unit.id)
+        .where(Occupancy.party_id == party_id)
+        .order_by(Occupancy.end_date.is_not(None), Occupancy.start_date.desc())
+        .limit(1)
+    )
+    if occupied is None:
         raise Invalid(f"party {party_id} is registered at no property", field="party_id")
-    return party.property_id
+    return occupied
 
 
 async def upload(
