@@ -217,7 +217,7 @@ LABELS: dict[str, dict[str, str]] = {
     "meeting_booking_status": {
         "booked": N_("Booked"),
         "awaiting_keys": N_("Awaiting keys"),
-        "closed": N_("Closed"),
+        "closed": N_("Finished"),
         "cancelled": N_("Cancelled"),
     },
     "meeting_service": {
