@@ -88,6 +88,7 @@ def story(browser, office: Office) -> None:
     clerk.check(".booking-card input[name=missing_items][value='咪高峰']")
     clerk.uncheck(".booking-card input[name=keys_returned]")
     clerk.click(".booking-card form[action$='/close'] button[type=submit]")
+    clerk.wait_for_load_state()
     clerk.wait_for_selector("#follow-ups .item-card")
     assert "設備缺失" in clerk.locator("#follow-ups").inner_text()
     waiting = clerk.locator("section:has(#keys-h) .booking-card")
@@ -131,7 +132,7 @@ def story(browser, office: Office) -> None:
     clerk.set_input_files(
         "#f-file", files=[{"name": "租約.txt", "mimeType": "text/plain", "buffer": PDF}]
     )
-    clerk.click("form[action='/documents'] button[type=submit]")
+    clerk.click("form[action='/documents'][method=post] button[type=submit]")
     row = clerk.locator("table.list tbody tr").first
     row.wait_for()
     assert "租約.pdf" in row.inner_text() and "application/pdf" in row.inner_text()
