@@ -262,7 +262,7 @@ async def close(
             source="meeting_booking",
             source_id=booking.id,
             source_reference=booking.reference,
-            description=f"{room.name}: missing after {booking.reference} ({booking.organizer})",
+            description=f"{room.name} · {booking.reference} · {booking.organizer}",
             items=missing,
             actor=actor,
         )
