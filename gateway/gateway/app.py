@@ -18,6 +18,7 @@ from gateway.live.api import router as live_router
 from gateway.notifications import runtime as notifications
 from gateway.notifications.api import router as notifications_router
 from gateway.portal.app import install as install_portal
+from gateway.portal.routes.documents import PORTAL_UPLOAD
 from gateway.proxy.api import router as proxy_router
 from gateway.settings import GatewaySettings
 from gateway.users import service as users
@@ -31,6 +32,7 @@ from propops.messaging.outbox import OutboxRelay
 from propops.runtime import tune_gc
 from propops.service import base_app, open_database
 from propops.settings import DEPARTMENTS
+from propops.uploads import GATEWAY_DOCUMENTS_UPLOAD, upload_body_limit
 
 log = structlog.get_logger("gateway")
 
@@ -114,6 +116,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         title="PropOps gateway",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # the front desk's document upload (the API's and the portal's form), and only it,
+        # takes the documents' size limit
+        larger_bodies={
+            GATEWAY_DOCUMENTS_UPLOAD: upload_body_limit(settings),
+            PORTAL_UPLOAD: upload_body_limit(settings),
+        },
     )
     app.state.behind_gateway = False  # propops.errors.forwarded_prefix
     app.state.user_check = users.check_principal

@@ -83,6 +83,27 @@ async def test_forwarding_is_safe(start_service, start_gateway) -> None:  # noqa
     )
     assert r.status_code == 413 and r.headers["content-type"] == "application/problem+json"
 
+    # ... but a document upload, and only it, goes on up to the documents' limit (streamed)
+    prop = await gw.client.post("/api/frontdesk/v1/properties", json={"code": "HKA", "name": "A"})
+    unit = await gw.client.post(
+        "/api/frontdesk/v1/units",
+        json={"property_id": prop.json()["id"], "building": "A", "number": "1"},
+    )
+    pdf = b"%PDF-1.7\n" + b"x" * (3 * 1024 * 1024)
+    r = await gw.client.post(
+        "/api/frontdesk/v1/documents",
+        data={"title": "Plan", "category": "other", "unit_id": unit.json()["id"]},
+        files={"file": ("plan.pdf", pdf, "application/pdf")},
+    )
+    assert r.status_code == 201, r.text
+    r = await gw.client.get(f"/api/frontdesk/v1/documents/{r.json()['id']}/content")
+    assert r.content == pdf and r.headers["content-type"] == "application/pdf"
+    assert r.headers["content-disposition"].startswith('attachment; filename="plan.pdf"')
+    r = await gw.client.post(
+        "/api/frontdesk/v1/documents/", content=big, headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 413  # the exact path only
+
 
 async def test_every_service_docs_offline_through_the_gateway(
     start_service,

@@ -2,13 +2,16 @@
 
 A body announced (``Content-Length``) or streamed past ``max_bytes`` answers 413 problem+json;
 a body that stops arriving for ``read_timeout`` seconds answers 408 and the connection is closed,
-so a slow or stalled client cannot hold a worker. Once the whole body has arrived, ``receive`` is
+so a slow or stalled client cannot hold a worker. A few routes named exactly by method and path
+(``larger``: an upload route, e.g. the front desk's documents) take a larger limit of their
+own; every other route keeps ``max_bytes``. Once the whole body has arrived, ``receive`` is
 passed through untouched (a streaming response may wait on it for the client's disconnect).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -31,18 +34,32 @@ class BodyReadTimeout(HTTPException):
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, *, max_bytes: int, read_timeout: float) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        read_timeout: float,
+        larger: Mapping[tuple[str, str], int] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.read_timeout = read_timeout
+        self.larger = dict(larger or {})
+
+    def limit_of(self, scope: Scope) -> int:
+        """The route's own limit if it is one of ``larger`` (method, exact path), else
+        ``max_bytes``."""
+        return self.larger.get((scope.get("method", ""), scope.get("path", "")), self.max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limit_of(scope)
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_bytes:
-            await self._answer(scope, send, BodyLimitExceeded(self.max_bytes))
+        if declared is not None and declared > max_bytes:
+            await self._answer(scope, send, BodyLimitExceeded(max_bytes))
             return
         received = 0
         complete = False
@@ -58,8 +75,8 @@ class BodyLimit:
                 raise BodyReadTimeout(self.read_timeout) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyLimitExceeded(self.max_bytes)
+                if received > max_bytes:
+                    raise BodyLimitExceeded(max_bytes)
                 complete = not message.get("more_body", False)
             else:
                 complete = True

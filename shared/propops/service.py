@@ -9,7 +9,7 @@ jobs. What routes and jobs need at run time is in ``propops.context``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -53,11 +53,14 @@ def build_service_app(
     description: str,
     features: Sequence[Feature],
     migrations: Path,
+    larger_bodies: Mapping[tuple[str, str], int] | None = None,
 ) -> FastAPI:
     """A department service made of ``features``. Shared migration histories of features
     (e.g. department tasks) are applied between the messaging migrations and the service's own
     (``migrations``). Every service also keeps a copy of the gateway's users
-    (``propops.directory``) and checks each token against it."""
+    (``propops.directory``) and checks each token against it. ``larger_bodies``: the upload
+    routes (method, path) allowed a larger body than ``max_body_bytes`` (``propops.bodylimit``).
+    """
     name = settings.service_name
     features = [directory_feature(), *features]
     subscriptions = [s for f in features for s in f.subscriptions]
@@ -70,7 +73,13 @@ def build_service_app(
             async with run_messaging(app, db, settings, subscriptions, jobs):
                 yield
 
-    app = base_app(settings, title=title, description=description, lifespan=lifespan)
+    app = base_app(
+        settings,
+        title=title,
+        description=description,
+        lifespan=lifespan,
+        larger_bodies=larger_bodies,
+    )
     app.state.user_check = check_principal
     app.include_router(ops_router(), responses=PROBLEM_RESPONSES)
     rights = Depends(require_service_rights(name))
@@ -150,6 +159,7 @@ def base_app(
     title: str,
     description: str,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
+    larger_bodies: Mapping[tuple[str, str], int] | None = None,
 ) -> FastAPI:
     """A FastAPI app with problem+json errors, a request body limit, tracing, ``/healthz``,
     ``/readyz``, and its OpenAPI document and docs pages served without a CDN."""
@@ -165,7 +175,10 @@ def base_app(
     app.state.settings = settings
     install_problem_handlers(app)
     app.add_middleware(
-        BodyLimit, max_bytes=settings.max_body_bytes, read_timeout=settings.body_read_timeout
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        read_timeout=settings.body_read_timeout,
+        larger=larger_bodies,
     )
     install_docs(app)
     instrument_app(app)

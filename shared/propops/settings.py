@@ -63,6 +63,10 @@ class ServiceSettings(BaseSettings):
     # request bodies (propops.bodylimit): larger answers 413; one that stops arriving, 408
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     body_read_timeout: float = Field(default=30.0, gt=0, description="seconds between chunks")
+    # the front desk's document uploads (multipart): the file's limit (413 beyond). The gateway
+    # lets POST /api/frontdesk/v1/documents through up to it (and only that route): one setting
+    # for both processes.
+    document_max_bytes: int = Field(default=20 * 1000 * 1000, ge=1)
 
     log_level: str = "INFO"
     log_json: bool = True

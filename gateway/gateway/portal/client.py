@@ -79,11 +79,19 @@ class Api:
         params: dict[str, Any] | None = None,
         json: Any = None,
         data: dict[str, Any] | None = None,
+        files: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
+        """``files``: a multipart upload (httpx's ``files=``, with ``data`` as its fields)."""
         clean = {k: v for k, v in (params or {}).items() if v not in (None, "")}
         r = await _client(self._app).request(
-            method, path, params=clean, json=json, data=data, headers=self._headers(headers)
+            method,
+            path,
+            params=clean,
+            json=json,
+            data=data,
+            files=files,
+            headers=self._headers(headers),
         )
         if r.status_code < 400:
             return r

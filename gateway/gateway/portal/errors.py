@@ -295,6 +295,23 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("the pass would be expired already"),
     N_("cannot issue: missing %(missing)s"),
     N_("release pass %(reference)s expired at %(at)s; refused"),
+    # front desk: meeting rooms, handovers, documents
+    N_("the property already has a room named %(name)s"),
+    N_("end must be after start"),
+    N_("a booking lasts at most 24 hours"),
+    N_("%(room)s seats %(capacity)s, not %(attendees)s"),
+    N_("%(room)s is booked from %(start)s to %(end)s (%(reference)s, %(organizer)s)"),
+    N_("booking has no checklist item %(item_id)s"),
+    N_("equipment is complete: no item can be missing"),
+    N_("name the equipment that is missing"),
+    N_("%(room)s has no %(items)s (its equipment: %(equipment)s)"),
+    N_("the successor acknowledges a handover, not the receptionist who wrote it"),
+    N_("give exactly one of unit_id and party_id"),
+    N_("party %(party_id)s is registered at no property"),
+    N_("the file is larger than %(limit)s bytes"),
+    N_("the file is empty"),
+    N_("the content of document %(document_id)s is not stored"),
+    N_("request body larger than %(max_bytes)s bytes"),
 )
 
 # What a message with no pattern (or no translation yet) becomes, by status.
@@ -319,7 +336,7 @@ QUOTED = N_("“%(state)s”")
 OR = N_("%(first)s or %(last)s")  # "'a', 'b' or 'c'" (pydantic's list of choices)
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-_NOUN = re.compile(r"(?:the )?(?P<noun>[a-zA-Z ]+?) (?:is|was) ")
+_NOUN = re.compile(r"(?:the )?(?P<noun>[a-zA-Z -]+?) (?:is|was) ")
 # the status group of each noun's states (others: searched in every status group)
 _STATE_GROUP = {
     "complaint": "complaint_status",
@@ -332,6 +349,10 @@ _STATE_GROUP = {
     "visit": "visit_status",
     "visitor": "visit_status",
     "release pass": "release_pass_status",
+    "booking": "meeting_booking_status",
+    "follow-up": "follow_up_status",
+    "handover": "handover_status",
+    "document": "document_status",
 }
 _STATUS_GROUPS = tuple(g for g in labels.LABELS if g.endswith("_status"))
 

@@ -293,6 +293,43 @@ LABELS: dict[str, dict[str, str]] = {
         "approved": N_("Approved"),
         "rejected": N_("Rejected"),
     },
+    "meeting_booking_status": {
+        "booked": N_("Booked"),
+        "awaiting_keys": N_("Awaiting keys"),
+        "closed": N_("Finished"),
+        "cancelled": N_("Cancelled"),
+    },
+    "meeting_service": {
+        "tea": N_("Tea"),
+        "coffee": N_("Coffee"),
+        "water": N_("Water"),
+        "fruit": N_("Fruit"),
+        "snacks": N_("Snacks"),
+        "flowers": N_("Flowers"),
+        "name_cards": N_("Name cards"),
+    },
+    "follow_up_status": {
+        "open": N_("Open"),
+        "resolved": N_("Resolved"),
+    },
+    "follow_up_kind": {
+        "missing_equipment": N_("Equipment missing"),
+    },
+    "handover_status": {
+        "pending": N_("Pending"),
+        "acknowledged": N_("Acknowledged"),
+    },
+    "document_category": {
+        "contract": N_("Contract"),
+        "id_copy": N_("ID copy"),
+        "form": N_("Form"),
+        "notice": N_("Notice"),
+        "other": N_("Other"),
+    },
+    "document_status": {
+        "active": N_("In the archive"),
+        "archived": N_("Archived"),
+    },
     # what a record is called in a message ("the complaint is closed", "task 12 not found")
     "record_noun": {
         "record": N_("record"),
@@ -321,6 +358,11 @@ LABELS: dict[str, dict[str, str]] = {
         "visit": N_("visit"),
         "visitor": N_("visitor"),
         "release pass": N_("release pass"),
+        "room": N_("meeting room"),
+        "booking": N_("booking"),
+        "follow-up": N_("follow-up"),
+        "handover": N_("handover"),
+        "document": N_("document"),
     },
     # the lifecycle actions (a 409 wrong state names one): complaints, tasks, dead letters
     "action": {
@@ -358,6 +400,10 @@ LABELS: dict[str, dict[str, str]] = {
         "check": N_("Gate check"),
         "enter": N_("Enter"),
         "exit": N_("Exit"),
+        "tick": N_("Tick a checklist item"),
+        "return_keys": N_("Return the keys"),
+        "acknowledge": N_("Acknowledge"),
+        "archive": N_("Archive"),
     },
 }
 
@@ -405,6 +451,11 @@ TONES: dict[str, str] = {
     "pending": "warn",
     "approved": "ok",
     "rejected": "muted",
+    "booked": "info",
+    "awaiting_keys": "warn",
+    "acknowledged": "ok",
+    "active": "ok",
+    "archived": "muted",
 }
 
 

@@ -18,6 +18,7 @@ from propops.docs import ASSETS, DOC_PATHS
 from propops.errors import NotFound
 from propops.service import bus_health
 from propops.settings import DEPARTMENTS
+from propops.uploads import GATEWAY_DOCUMENTS_UPLOAD
 
 router = APIRouter(tags=["gateway"])
 
@@ -106,7 +107,9 @@ async def proxy(service: str, path: str, request: Request) -> Response:
                 f"role(s) {sorted(principal.roles)} may not "
                 f"{'write' if write else 'read'} {service}"
             )
-    return await forward(ctx.http, ctx.urls[service], service, request)
+    # an upload goes on as it arrives (not held whole in the gateway's memory)
+    streamed = (request.method, request.url.path) == GATEWAY_DOCUMENTS_UPLOAD
+    return await forward(ctx.http, ctx.urls[service], service, request, stream=streamed)
 
 
 @router.get(

@@ -97,8 +97,15 @@ def public_location(location: str, base_url: str, service: str) -> str:
 
 
 async def forward(
-    client: httpx.AsyncClient, base_url: str, service: str, request: Request
+    client: httpx.AsyncClient,
+    base_url: str,
+    service: str,
+    request: Request,
+    *,
+    stream: bool = False,
 ) -> Response:
+    """``stream``: pass the request body on chunk by chunk as it arrives (an upload) instead
+    of reading it whole first."""
     target = upstream_target(request, service)
     try:
         if target is None:
@@ -118,7 +125,10 @@ async def forward(
         return problem(400, str(exc), instance=request.url.path, field=exc.name)
     try:
         upstream = await client.request(
-            request.method, url, headers=headers, content=await request.body()
+            request.method,
+            url,
+            headers=headers,
+            content=request.stream() if stream else await request.body(),
         )
     except httpx.LocalProtocolError as exc:  # something in the request HTTP cannot carry
         return problem(

@@ -1,6 +1,7 @@
 """Front desk (前臺): the property register, parties and occupancy, complaints, callbacks,
 the phone log, Open311, the unit payment status copied from fees, visitors and release
-passes."""
+passes, meeting rooms and their bookings, the desk's follow-ups, shift handovers and the
+document archive."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ from frontdesk.commitments.api import router as commitments_router
 from frontdesk.complaints import handlers as complaint_handlers
 from frontdesk.complaints import service as complaints
 from frontdesk.complaints.api import router as complaints_router
+from frontdesk.documents.api import router as documents_router
+from frontdesk.followups.api import router as followups_router
+from frontdesk.handovers.api import router as handovers_router
+from frontdesk.meetings.api import router as meetings_router
 from frontdesk.open311.api import admin_router as open311_admin_router
 from frontdesk.open311.api import router as open311_router
 from frontdesk.parties.api import router as parties_router
@@ -31,6 +36,7 @@ from propops.feature import Feature
 from propops.jobs import every, try_lock
 from propops.service import build_service_app
 from propops.settings import ServiceSettings
+from propops.uploads import DOCUMENTS_UPLOAD, upload_body_limit
 
 
 async def sweep_overdue(ctx: ServiceContext) -> int:
@@ -47,7 +53,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     return build_service_app(
         settings,
         title="PropOps front desk",
-        description="前臺 · Front desk: register, parties, complaints, callbacks, calls.",
+        description="前臺 · Front desk: register, parties, complaints, callbacks, calls, meeting "
+        "rooms, handovers, documents.",
         features=[
             Feature("register", routers=[register_router]),
             Feature("parties", routers=[parties_router]),
@@ -71,6 +78,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                 manager_routers=[release_pass_manager_router],
                 subscriptions=RELEASE_PASS_SUBSCRIPTIONS,
             ),
+            Feature("meetings", routers=[meetings_router]),
+            Feature("follow-ups", routers=[followups_router]),
+            Feature("handovers", routers=[handovers_router]),
+            Feature("documents", routers=[documents_router]),
         ],
         migrations=Path(__file__).parent / "migrations",
+        larger_bodies={DOCUMENTS_UPLOAD: upload_body_limit(settings)},
     )

@@ -1,6 +1,9 @@
-"""Front desk settings: the common ones plus complaint deadlines and callbacks."""
+"""Front desk settings: the common ones plus complaint deadlines, callbacks and where the
+document archive keeps its files."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from pydantic import Field
 
@@ -22,3 +25,6 @@ class FrontdeskSettings(ServiceSettings):
         description="JSON: {nature: {priority: [response_hours, resolution_hours]}}",
     )
     overdue_sweep_seconds: float = Field(default=30.0, gt=0)
+    documents_dir: Path | None = Field(
+        default=None, description="where document files are stored; default: <data_dir>/documents"
+    )

@@ -2,6 +2,10 @@ import frontdesk.callbacks.models
 import frontdesk.calls.models
 import frontdesk.commitments.models
 import frontdesk.complaints.models
+import frontdesk.documents.models
+import frontdesk.followups.models
+import frontdesk.handovers.models
+import frontdesk.meetings.models
 import frontdesk.open311.models
 import frontdesk.parties.models
 import frontdesk.payment_status.models

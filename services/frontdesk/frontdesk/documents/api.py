@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from fastapi.responses import FileResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from frontdesk.documents import service
+from frontdesk.documents.schemas import ArchiveIn, DocumentOut
+from frontdesk.settings import FrontdeskSettings
+from propops.auth import Principal, current_principal
+from propops.concurrency import IfMatch, parse_if_match, set_etag
+from propops.context import get_session
+from propops.lifecycle import guard
+from propops.lists import ListQuery
+from propops.pagination import Page, paginate
+from propops.uploads import content_disposition
+
+router = APIRouter(tags=["documents"])
+
+Category = Literal["contract", "id_copy", "form", "notice", "other"]
+Id = Annotated[str | None, Form(min_length=1, max_length=36)]
+
+
+def settings_of(request: Request) -> FrontdeskSettings:
+    return request.app.state.settings
+
+
+@router.post(
+    "/documents",
+    status_code=201,
+    response_model=DocumentOut,
+    description="multipart/form-data: `file`, `title`, `category`, and one of `unit_id` or "
+    "`party_id`. The file is stored by content hash; its type is told from its content. "
+    "413 past the size limit (`PROPOPS_DOCUMENT_MAX_BYTES`, default 20 MB).",
+)
+async def upload(
+    request: Request,
+    response: Response,
+    file: Annotated[UploadFile, File(description="the document")],
+    title: Annotated[str, Form(min_length=1, max_length=200)],
+    category: Annotated[Category, Form()],
+    unit_id: Id = None,
+    party_id: Id = None,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> DocumentOut:
+    document = await service.upload(
+        session,
+        settings_of(request),
+        principal,
+        source=file.file,
+        size=file.size,
+        original_name=file.filename,
+        title=title,
+        category=category,
+        unit_id=unit_id,
+        party_id=party_id,
+    )
+    await session.commit()
+    set_etag(response, document.version)
+    return DocumentOut.model_validate(document)
+
+
+@router.get("/documents", response_model=Page[DocumentOut])
+async def list_documents(
+    query: ListQuery = Depends(service.LIST.dependency),
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> Page[DocumentOut]:
+    stmt = service.list_query(principal, query)
+    return await paginate(session, stmt, query.page, DocumentOut.model_validate)
+
+
+@router.get("/documents/{document_id}", response_model=DocumentOut)
+async def get_document(
+    document_id: str,
+    response: Response,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> DocumentOut:
+    document = await service.get(session, document_id, principal)
+    set_etag(response, document.version)
+    return DocumentOut.model_validate(document)
+
+
+@router.get(
+    "/documents/{document_id}/content",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "the file"}},
+    description="The file, with its type (told from the content) and download name.",
+)
+async def content(
+    document_id: str,
+    request: Request,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> FileResponse:
+    document = await service.get(session, document_id, principal)
+    path = service.content_path(settings_of(request), document)
+    return FileResponse(
+        path,
+        media_type=document.content_type,
+        headers={
+            "Content-Disposition": content_disposition(document.filename),
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.post(
+    "/documents/{document_id}/archive",
+    response_model=DocumentOut,
+    description="Hidden from the default lists, kept (and still downloadable). Send the "
+    "version last read as `If-Match`: 412 if it changed meanwhile.",
+)
+async def archive(
+    document_id: str,
+    data: ArchiveIn,
+    response: Response,
+    if_match: IfMatch = None,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> DocumentOut:
+    expected = parse_if_match(if_match)
+    document = await service.get(session, document_id, principal)
+    async with guard(session, document, expected, noun="document"):
+        await service.archive(session, document, data.reason, principal.username)
+    await session.commit()
+    set_etag(response, document.version)
+    return DocumentOut.model_validate(document)

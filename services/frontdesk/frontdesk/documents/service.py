@@ -1,0 +1,163 @@
+"""Rules of the document archive: a document belongs to one unit or one party (and so to a
+property: scope), its file is stored by content hash, its type is told from the content;
+archived documents leave the default lists but are kept (and can still be downloaded)."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import BinaryIO
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.concurrency import run_in_threadpool
+
+from frontdesk.documents.models import DOCUMENT_CATEGORIES, DOCUMENT_STATES, Document
+from frontdesk.documents.storage import DocumentStore, EmptyFile, FileTooLarge
+from frontdesk.parties.models import Occupancy, Party
+from frontdesk.register.models import Unit
+from frontdesk.settings import FrontdeskSettings
+from propops.auth import Principal, check_property, get_visible, scope_to_properties
+from propops.db import utcnow
+from propops.errors import Invalid, NotFound
+from propops.lifecycle import Lifecycle
+from propops.lists import Filter, ListQuery, ListSpec, contains
+from propops.uploads import TooLarge
+
+DOCUMENT = Lifecycle("document", {"archive": (("active",), "archived")})
+
+
+def store_of(settings: FrontdeskSettings) -> DocumentStore:
+    return DocumentStore(settings.documents_dir or settings.data_dir / "documents")
+
+
+def download_name(original: str | None, title: str, extension: str | None) -> str:
+    """The name a download gets: the uploaded file's name (no directories), its extension the
+    one of the type told from the content when that is known."""
+    name = PureWindowsPath(PurePosixPath(original or "").name).name.strip()
+    name = "".join(c for c in name if c.isprintable()) or title
+    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    return ((stem + extension) if extension else name)[:255]
+
+
+async def owner_property(session: AsyncSession, unit_id: str | None, party_id: str | None) -> str:
+    """The property of the unit or party the document belongs to (exactly one of them); a
+    party registered at no property belongs to the property of a unit it occupies."""
+    if (unit_id is None) == (party_id is None):
+        raise Invalid("give exactly one of unit_id and party_id", field="unit_id")
+    if unit_id is not None:
+        unit = await session.get(Unit, unit_id)
+        if unit is None:
+            raise Invalid(f"unit {unit_id} does not exist", field="unit_id")
+        return unit.property_id
+    party = await session.get(Party, party_id)
+    if party is None:
+        raise Invalid(f"party {party_id} does not exist", field="party_id")
+    if party.property_id is not None:
+        return party.property_id
+    # registered without a property: the property of a unit the party occupies (or did)
+    occupied = await session.scalar(
+        select(Unit.property_id)
+        .join(Occupancy, Occupancy.unit_id == Unit.id)
+        .where(Occupancy.party_id == party_id)
+        .order_by(Occupancy.end_date.is_not(None), Occupancy.start_date.desc())
+        .limit(1)
+    )
+    if occupied is None:
+        raise Invalid(f"party {party_id} is registered at no property", field="party_id")
+    return occupied
+
+
+async def upload(
+    session: AsyncSession,
+    settings: FrontdeskSettings,
+    principal: Principal,
+    *,
+    source: BinaryIO,
+    size: int | None,
+    original_name: str | None,
+    title: str,
+    category: str,
+    unit_id: str | None,
+    party_id: str | None,
+) -> Document:
+    assert category in DOCUMENT_CATEGORIES
+    property_id = await owner_property(session, unit_id, party_id)
+    check_property(principal, property_id)
+    limit = settings.document_max_bytes
+    if size is not None and size > limit:
+        raise TooLarge(f"the file is larger than {limit} bytes", field="file", limit=limit)
+    try:
+        stored = await run_in_threadpool(store_of(settings).put, source, limit)
+    except FileTooLarge:
+        raise TooLarge(
+            f"the file is larger than {limit} bytes", field="file", limit=limit
+        ) from None
+    except EmptyFile:
+        raise Invalid("the file is empty", field="file") from None
+    document = Document(
+        property_id=property_id,
+        unit_id=unit_id,
+        party_id=party_id,
+        title=title,
+        category=category,
+        content_hash=stored.digest,
+        size=stored.size,
+        content_type=stored.content_type,
+        filename=download_name(original_name, title, stored.extension),
+        status="active",
+        uploaded_by=principal.username,
+    )
+    session.add(document)
+    await session.flush()
+    return document
+
+
+async def get(session: AsyncSession, document_id: str, principal: Principal) -> Document:
+    return await get_visible(
+        session, Document, document_id, principal, noun="document", field="document_id"
+    )
+
+
+def content_path(settings: FrontdeskSettings, document: Document) -> Path:
+    path = store_of(settings).path_of(document.content_hash)
+    if not path.is_file():
+        raise NotFound(f"the content of document {document.id} is not stored", field="content")
+    return path
+
+
+async def archive(
+    session: AsyncSession, document: Document, reason: str | None, actor: str
+) -> Document:
+    DOCUMENT.check(document, "archive")
+    document.archived_by = actor
+    document.archived_at = utcnow()
+    document.archive_reason = reason
+    return await DOCUMENT.apply(session, document, "archive")
+
+
+LIST = ListSpec(
+    filters=(
+        Filter("property_id", column=Document.property_id, max_length=36),
+        Filter("unit_id", column=Document.unit_id, max_length=36),
+        Filter("party_id", column=Document.party_id, max_length=36),
+        Filter("category", column=Document.category, values=DOCUMENT_CATEGORIES),
+        Filter(
+            "status",
+            column=Document.status,
+            values=DOCUMENT_STATES,
+            description="default: active (archived documents only when asked for)",
+        ),
+    ),
+    sort={"created_at": Document.created_at, "title": Document.title},
+    default_sort="-created_at",
+    id_column=Document.id,
+    search=contains(Document.search_text),
+    search_description="title or file name",
+)
+
+
+def list_query(principal: Principal, query: ListQuery) -> Select[tuple[Document]]:
+    stmt = scope_to_properties(select(Document), Document.property_id, principal)
+    if "status" not in query.filters:
+        stmt = stmt.where(Document.status == "active")
+    return LIST.apply(stmt, query)
