@@ -1,7 +1,7 @@
 """meetings follow-ups handovers documents
 
 Revision ID: 9eb5698e5c74
-Revises: 3169c473c4b8
+Revises: e510dede57da
 Create Date: 2026-11-27 09:54:38.484705
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import propops.db
 
 revision: str = "9eb5698e5c74"
-down_revision: str | None = "3169c473c4b8"
+down_revision: str | None = "e510dede57da"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
