@@ -1,3 +1,6 @@
+# the models' modules register their tables on Base.metadata
+import cleaning.areas.models
+import cleaning.greening.models  # noqa: F401
 from cleaning.db import Base
 from propops.migrations import run_env
 
