@@ -251,6 +251,24 @@ LABELS: dict[str, dict[str, str]] = {
         "ad placement": N_("ad"),
     },
     # the lifecycle actions (a 409 wrong state names one): complaints, tasks, dead letters
+    "area_kind": {
+        "lobby": N_("Lobby"),
+        "corridor": N_("Corridor"),
+        "stairs": N_("Stairs"),
+        "carpark": N_("Car park"),
+        "toilet": N_("Toilet"),
+        "refuse": N_("Refuse room"),
+        "garden": N_("Garden"),
+        "other": N_("Other"),
+    },
+    "greening_kind": {
+        "planting": N_("Planting"),
+        "maintenance": N_("Maintenance"),
+    },
+    "greening_status": {
+        "active": N_("Under way"),
+        "completed": N_("Completed"),
+    },
     "action": {
         "classify": N_("Classify"),
         "confirm_identity": N_("Confirm identity"),
@@ -317,6 +335,9 @@ TONES: dict[str, str] = {
     "pending": "warn",
     "approved": "ok",
     "rejected": "muted",
+    "active": "accent",
+    "planting": "ok",
+    "maintenance": "info",
 }
 
 
