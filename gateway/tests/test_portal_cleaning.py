@@ -11,6 +11,7 @@ import httpx
 from test_gateway import start_departments, start_gateway  # noqa: F401
 from test_portal import browser, csrf_of, sign_in
 
+from cleaning.schedules.generate import generate
 from propops.timezones import DEFAULT_TIME_ZONE, today_in
 
 
@@ -63,6 +64,41 @@ async def test_cleaning_and_greening_pages(
         page = await b.get("/cleaning/areas")
         assert "A-LOBBY" in page.text and "大堂" in page.text
         area_id = re.search(r'href="/cleaning/areas/([0-9a-f-]{36})"', page.text).group(1)
+
+        # the area's page: a schedule, a passed and a failed hygiene check
+        area_page = f"/cleaning/areas/{area_id}"
+        r = await post_form(
+            b, area_page, f"{area_page}/schedules", task="拖地", rrule="FREQ=HOURLY", starts_on=""
+        )
+        assert r.status_code == 422 and 'data-field-error="rrule"' in r.text
+        r = await post_form(
+            b, area_page, f"{area_page}/schedules", task="拖地", rrule="FREQ=DAILY", starts_on=""
+        )
+        assert r.status_code == 303 and r.headers["location"] == f"{area_page}?done=schedule"
+        r = await post_form(b, area_page, f"{area_page}/hygiene-checks", notes="")
+        assert r.status_code == 422 and 'data-field-error="passed"' in r.text
+        r = await post_form(b, area_page, f"{area_page}/hygiene-checks", passed="no", notes="")
+        assert r.status_code == 422 and 'data-field-error="notes"' in r.text
+        r = await post_form(
+            b, area_page, f"{area_page}/hygiene-checks", passed="no", notes="地面濕滑"
+        )
+        assert r.headers["location"] == f"{area_page}?done=failed"
+        page = await b.get(r.headers["location"])
+        assert "已開立清潔工作單" in page.text and "FREQ=DAILY" in page.text
+        task_id = re.search(r'href="/tasks/cleaning/([0-9a-f-]{36})"', page.text).group(1)
+        task = await b.get(f"/tasks/cleaning/{task_id}")
+        assert task.status_code == 200 and "地面濕滑" in task.text
+        r = await post_form(
+            b, "/cleaning/hygiene", "/cleaning/hygiene", area_id=area_id, passed="yes", notes=""
+        )
+        assert r.headers["location"] == "/cleaning/hygiene?done=passed"
+        page = await b.get("/cleaning/hygiene?failed=true")
+        assert "地面濕滑" in page.text and page.text.count("data-check=") == 1
+
+        # today's scheduled tasks, once the schedules' job has run (the clock is today's)
+        await generate(apps["cleaning"].ctx.db)
+        page = await b.get("/cleaning/schedules")
+        assert 'id="todays-tasks"' in page.text and "拖地" in page.text
 
         # greening: a contractor, a job behind schedule, its progress
         r = await post_form(

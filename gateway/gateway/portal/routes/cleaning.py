@@ -1,5 +1,7 @@
-"""Cleaning (保潔部): the areas of each property; the area page with its schedules and hygiene
-checks. The greening contractor's pages are in ``greening.py``."""
+"""Cleaning (保潔部): the areas of each property; an area's page (its schedules, hygiene checks and
+tasks, with the forms to add a schedule and record a check); all schedules with today's tasks
+they made (opened on the department's task pages); hygiene checks. The greening contractor's
+pages are in ``greening.py``."""
 
 from __future__ import annotations
 
@@ -23,12 +25,28 @@ from gateway.portal.web import (
     redirect,
     render,
 )
+from propops.timezones import today_in
 
 router = APIRouter()
 CLEANING = "/api/cleaning/v1"
 READERS = frozenset({"cleaning", "manager"})
 
+TASKS = f"{CLEANING}/tasks"
+
 nav.add(NavItem("cleaning_areas", "/cleaning/areas", N_("Cleaning areas"), READERS, 21, "pin"))
+nav.add(
+    NavItem(
+        "cleaning_schedules",
+        "/cleaning/schedules",
+        N_("Cleaning schedules"),
+        READERS,
+        22,
+        "calendar",
+    )
+)
+nav.add(
+    NavItem("cleaning_hygiene", "/cleaning/hygiene", N_("Hygiene checks"), READERS, 23, "clipboard")
+)
 
 
 def require_cleaning(user: PortalUser, write: bool = False) -> None:
@@ -97,3 +115,151 @@ async def add_area(request: Request, user: PortalUser = Depends(form_user)) -> R
         ctx["form"] = FormState.from_error(exc, values, formatter(request))
         return render(request, "cleaning/areas.html", ctx, status=422, nav_key="cleaning_areas")
     return redirect(request, "/cleaning/areas?added=1")
+
+
+# --- an area: its schedules, hygiene checks and tasks -----------------------------------------
+
+
+async def _area_context(user: PortalUser, area_id: str) -> dict[str, Any]:
+    area = await user.api.get(f"{CLEANING}/areas/{area_id}")
+    schedules, checks, tasks, props = await asyncio.gather(
+        user.api.get(f"{CLEANING}/schedules", area_id=area_id, limit=100),
+        user.api.get(f"{CLEANING}/hygiene-checks", area_id=area_id, limit=10),
+        user.api.get(TASKS, asset_id=area_id, limit=10),
+        lookups.properties(user.api),
+    )
+    return {
+        "area": area,
+        "schedules": schedules,
+        "checks": checks,
+        "tasks": tasks,
+        "props": props,
+        "schedule_form": FormState(),
+        "check_form": FormState(),
+    }
+
+
+@router.get("/cleaning/areas/{area_id}")
+async def area_page(
+    request: Request, area_id: str, user: PortalUser = Depends(page_user)
+) -> Response:
+    require_cleaning(user)
+    ctx = await _area_context(user, area_id)
+    ctx["flash"] = request.query_params.get("done", "")
+    return render(request, "cleaning/area.html", ctx, nav_key="cleaning_areas")
+
+
+def schedule_body(values: dict[str, str]) -> dict[str, Any]:
+    return {
+        "area_id": values.get("area_id", ""),
+        "task": values.get("task", ""),
+        "rrule": values.get("rrule", ""),
+        "assignee": values.get("assignee") or None,
+        "starts_on": values.get("starts_on") or None,
+    }
+
+
+def check_body(values: dict[str, str]) -> dict[str, Any]:
+    passed = values.get("passed", "")
+    return {
+        "area_id": values.get("area_id", ""),
+        "passed": {"yes": True, "no": False}.get(passed, passed or None),
+        "notes": values.get("notes") or None,
+    }
+
+
+@router.post("/cleaning/areas/{area_id}/schedules")
+async def add_schedule(
+    request: Request, area_id: str, user: PortalUser = Depends(form_user)
+) -> Response:
+    require_cleaning(user, write=True)
+    values = {**form_values(await request.form()), "area_id": area_id}
+    try:
+        await user.api.post(f"{CLEANING}/schedules", schedule_body(values))
+    except ApiError as exc:
+        if exc.status in (403, 404):
+            raise
+        ctx = await _area_context(user, area_id)
+        ctx["schedule_form"] = FormState.from_error(exc, values, formatter(request))
+        return render(request, "cleaning/area.html", ctx, status=422, nav_key="cleaning_areas")
+    return redirect(request, f"/cleaning/areas/{area_id}?done=schedule")
+
+
+@router.post("/cleaning/areas/{area_id}/hygiene-checks")
+async def check_area(
+    request: Request, area_id: str, user: PortalUser = Depends(form_user)
+) -> Response:
+    require_cleaning(user, write=True)
+    values = {**form_values(await request.form()), "area_id": area_id}
+    try:
+        check = await user.api.post(f"{CLEANING}/hygiene-checks", check_body(values))
+    except ApiError as exc:
+        if exc.status in (403, 404):
+            raise
+        ctx = await _area_context(user, area_id)
+        ctx["check_form"] = FormState.from_error(
+            exc, values, formatter(request), fields=("passed",)
+        )
+        return render(request, "cleaning/area.html", ctx, status=422, nav_key="cleaning_areas")
+    done = "failed" if check["task_id"] else "passed"
+    return redirect(request, f"/cleaning/areas/{area_id}?done={done}")
+
+
+# --- schedules and today's tasks; hygiene checks -----------------------------------------------
+
+
+@router.get("/cleaning/schedules")
+async def schedules(request: Request, user: PortalUser = Depends(page_user)) -> Response:
+    require_cleaning(user)
+    today = today_in(request.app.state.settings.portal_time_zone).isoformat()
+    page, areas, generated = await asyncio.gather(
+        user.api.get(f"{CLEANING}/schedules", limit=200),
+        user.api.get(f"{CLEANING}/areas", limit=500),
+        user.api.get(TASKS, kind="scheduled", sort="-created_at", limit=200),
+    )
+    todays = [t for t in generated["items"] if (t.get("source_key") or "").endswith(f":{today}")]
+    ctx = {
+        "page": page,
+        "areas": {a["id"]: a for a in areas["items"]},
+        "todays": todays,
+        "today": today,
+    }
+    return render(request, "cleaning/schedules.html", ctx, nav_key="cleaning_schedules")
+
+
+async def _hygiene_context(user: PortalUser, failed_only: bool) -> dict[str, Any]:
+    checks, areas = await asyncio.gather(
+        user.api.get(
+            f"{CLEANING}/hygiene-checks", passed="false" if failed_only else None, limit=50
+        ),
+        user.api.get(f"{CLEANING}/areas", limit=500),
+    )
+    return {
+        "checks": checks,
+        "areas": {a["id"]: a for a in areas["items"]},
+        "area_choices": [(a["id"], f"{a['code']} · {a['name']}") for a in areas["items"]],
+        "failed_only": failed_only,
+    }
+
+
+@router.get("/cleaning/hygiene")
+async def hygiene(request: Request, user: PortalUser = Depends(page_user)) -> Response:
+    require_cleaning(user)
+    ctx = await _hygiene_context(user, request.query_params.get("failed") == "true")
+    ctx["flash"] = request.query_params.get("done", "")
+    return render(request, "cleaning/hygiene.html", ctx, nav_key="cleaning_hygiene")
+
+
+@router.post("/cleaning/hygiene")
+async def record_check(request: Request, user: PortalUser = Depends(form_user)) -> Response:
+    require_cleaning(user, write=True)
+    values = form_values(await request.form())
+    try:
+        check = await user.api.post(f"{CLEANING}/hygiene-checks", check_body(values))
+    except ApiError as exc:
+        if exc.status in (403, 404):
+            raise
+        ctx = await _hygiene_context(user, False)
+        ctx["form"] = FormState.from_error(exc, values, formatter(request), fields=("passed",))
+        return render(request, "cleaning/hygiene.html", ctx, status=422, nav_key="cleaning_hygiene")
+    return redirect(request, f"/cleaning/hygiene?done={'failed' if check['task_id'] else 'passed'}")
