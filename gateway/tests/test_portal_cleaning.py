@@ -5,6 +5,7 @@ languages; refusals shown next to their fields. Screenshots: tests/test_portal_b
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
 import httpx
@@ -19,9 +20,13 @@ def day(n: int) -> str:
     return (today_in(DEFAULT_TIME_ZONE) + timedelta(days=n)).isoformat()
 
 
-async def post_form(b: httpx.AsyncClient, page: str, action: str, **fields: str) -> httpx.Response:
-    html = (await b.get(page)).text
-    return await b.post(action, data={"csrf_token": csrf_of(html), **fields})
+def poster(b: httpx.AsyncClient, csrf: str) -> Callable[..., Awaitable[httpx.Response]]:
+    """Post a form as this browser (its CSRF token stays the same for the session)."""
+
+    async def post(action: str, **fields: str) -> httpx.Response:
+        return await b.post(action, data={"csrf_token": csrf, **fields})
+
+    return post
 
 
 async def test_cleaning_and_greening_pages(
@@ -38,11 +43,10 @@ async def test_cleaning_and_greening_pages(
         assert (await sign_in(b, "lin", "lin-pass-123")).status_code == 303
         page = await b.get("/cleaning/areas")
         assert page.status_code == 200 and "清潔區域" in page.text  # zh-Hant by default
+        post = poster(b, csrf_of(page.text))
 
         # an area: the property typed (a cleaning user cannot read the register), then chosen
-        r = await post_form(
-            b,
-            "/cleaning/areas",
+        r = await post(
             "/cleaning/areas",
             property_id="p-1",
             code="a-lobby",
@@ -50,9 +54,7 @@ async def test_cleaning_and_greening_pages(
             kind="lobby",
         )
         assert r.status_code == 303 and r.headers["location"] == "/cleaning/areas?added=1"
-        r = await post_form(
-            b,
-            "/cleaning/areas",
+        r = await post(
             "/cleaning/areas",
             property_id="p-1",
             code="A-LOBBY",
@@ -67,30 +69,22 @@ async def test_cleaning_and_greening_pages(
 
         # the area's page: a schedule, a passed and a failed hygiene check
         area_page = f"/cleaning/areas/{area_id}"
-        r = await post_form(
-            b, area_page, f"{area_page}/schedules", task="拖地", rrule="FREQ=HOURLY", starts_on=""
-        )
+        r = await post(f"{area_page}/schedules", task="拖地", rrule="FREQ=HOURLY", starts_on="")
         assert r.status_code == 422 and 'data-field-error="rrule"' in r.text
-        r = await post_form(
-            b, area_page, f"{area_page}/schedules", task="拖地", rrule="FREQ=DAILY", starts_on=""
-        )
+        r = await post(f"{area_page}/schedules", task="拖地", rrule="FREQ=DAILY", starts_on="")
         assert r.status_code == 303 and r.headers["location"] == f"{area_page}?done=schedule"
-        r = await post_form(b, area_page, f"{area_page}/hygiene-checks", notes="")
+        r = await post(f"{area_page}/hygiene-checks", notes="")
         assert r.status_code == 422 and 'data-field-error="passed"' in r.text
-        r = await post_form(b, area_page, f"{area_page}/hygiene-checks", passed="no", notes="")
+        r = await post(f"{area_page}/hygiene-checks", passed="no", notes="")
         assert r.status_code == 422 and 'data-field-error="notes"' in r.text
-        r = await post_form(
-            b, area_page, f"{area_page}/hygiene-checks", passed="no", notes="地面濕滑"
-        )
+        r = await post(f"{area_page}/hygiene-checks", passed="no", notes="地面濕滑")
         assert r.headers["location"] == f"{area_page}?done=failed"
         page = await b.get(r.headers["location"])
         assert "已開立清潔工作單" in page.text and "FREQ=DAILY" in page.text
         task_id = re.search(r'href="/tasks/cleaning/([0-9a-f-]{36})"', page.text).group(1)
         task = await b.get(f"/tasks/cleaning/{task_id}")
         assert task.status_code == 200 and "地面濕滑" in task.text
-        r = await post_form(
-            b, "/cleaning/hygiene", "/cleaning/hygiene", area_id=area_id, passed="yes", notes=""
-        )
+        r = await post("/cleaning/hygiene", area_id=area_id, passed="yes", notes="")
         assert r.headers["location"] == "/cleaning/hygiene?done=passed"
         page = await b.get("/cleaning/hygiene?failed=true")
         assert "地面濕滑" in page.text and page.text.count("data-check=") == 1
@@ -101,24 +95,18 @@ async def test_cleaning_and_greening_pages(
         assert 'id="todays-tasks"' in page.text and "拖地" in page.text
 
         # greening: a contractor, a job behind schedule, its progress
-        r = await post_form(
-            b,
-            "/greening",
+        r = await post(
             "/greening/contractors",
             name="長青園藝",
             phone="2345 6789",
             scope="平台花園種植及養護",
         )
         assert r.status_code == 303
-        r = await post_form(
-            b, "/greening", "/greening/contractors", name="x", phone="no phone", scope="y"
-        )
+        r = await post("/greening/contractors", name="x", phone="no phone", scope="y")
         assert r.status_code == 422 and 'data-field-error="phone"' in r.text
         page = await b.get("/greening")
         contractor = re.search(r'<option value="([0-9a-f-]{36})"[^>]*>長青園藝', page.text).group(1)
-        r = await post_form(
-            b,
-            "/greening",
+        r = await post(
             "/greening/jobs",
             property_id="p-1",
             contractor_id=contractor,
@@ -130,9 +118,7 @@ async def test_cleaning_and_greening_pages(
         )
         assert r.status_code == 303, r.text
         job_path = r.headers["location"]
-        r = await post_form(
-            b,
-            "/greening",
+        r = await post(
             "/greening/jobs",
             property_id="p-1",
             contractor_id=contractor,
@@ -172,6 +158,7 @@ async def test_cleaning_and_greening_pages(
             data={"csrf_token": csrf_of(job.text), "percent": "10"},
         )
         assert r.status_code == 422 and 'data-field-error="percent"' in r.text
+        assert "進度不可由 60% 倒退至 10%" in r.text
 
         r = await b.post("/language", data={"language": "en", "csrf_token": csrf_of(job.text)})
         page = await b.get("/greening")

@@ -280,6 +280,16 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("an ad comes down on or after the day it goes up"),
     N_("contract %(contract_id)s is not one of space %(code)s"),
     N_("ad space %(code)s shows %(advertiser)s's ad from %(start)s to %(end)s"),
+    # cleaning: areas, schedules, hygiene checks, greening
+    N_("the property already has an area %(code)s (%(name)s)"),
+    N_(
+        "a cleaning schedule makes one task a day: the rule must not recur within a day "
+        "(no FREQ=HOURLY, one BYHOUR and BYMINUTE at most); make two schedules instead"
+    ),
+    N_("notes must say what failed the check"),
+    N_("area %(code)s is in another property than the job"),
+    N_("expected finish %(expected_finish)s is before the start %(start_date)s"),
+    N_("progress cannot go back from %(old)s to %(new)s percent"),
 )
 
 # What a message with no pattern (or no translation yet) becomes, by status.
@@ -314,6 +324,7 @@ _STATE_GROUP = {
     "contract": "contract_status",
     "venue booking": "booking_status",
     "ad placement": "ad_status",
+    "greening job": "greening_status",
 }
 _STATUS_GROUPS = tuple(g for g in labels.LABELS if g.endswith("_status"))
 

@@ -249,8 +249,12 @@ LABELS: dict[str, dict[str, str]] = {
         "contract": N_("contract"),
         "venue booking": N_("venue booking"),
         "ad placement": N_("ad"),
+        "area": N_("area"),
+        "contractor": N_("contractor"),
+        "schedule": N_("schedule"),
+        "hygiene check": N_("hygiene check"),
+        "greening job": N_("greening job"),
     },
-    # the lifecycle actions (a 409 wrong state names one): complaints, tasks, dead letters
     "area_kind": {
         "lobby": N_("Lobby"),
         "corridor": N_("Corridor"),
@@ -269,6 +273,7 @@ LABELS: dict[str, dict[str, str]] = {
         "active": N_("Under way"),
         "completed": N_("Completed"),
     },
+    # the lifecycle actions (a 409 wrong state names one): complaints, tasks, dead letters
     "action": {
         "classify": N_("Classify"),
         "confirm_identity": N_("Confirm identity"),
@@ -296,6 +301,7 @@ LABELS: dict[str, dict[str, str]] = {
         "check_out": N_("Check out"),
         "approve": N_("Approve"),
         "reject": N_("Reject"),
+        "progress": N_("Report progress"),
     },
 }
 

@@ -136,7 +136,7 @@ async def report_progress(
     GREENING_JOB.check(job, "progress")
     if percent < job.progress:
         raise Invalid(
-            f"progress cannot go back from {job.progress}% to {percent}%", field="percent"
+            f"progress cannot go back from {job.progress} to {percent} percent", field="percent"
         )
     job.progress = percent
     done = percent == 100
