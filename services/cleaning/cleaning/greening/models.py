@@ -82,7 +82,7 @@ class GreeningJob(IdMixin, TimestampMixin, Base):
 
 
 class GreeningProgress(Base):
-    """One progress report of a job (the first line is its creation at 0 %)."""
+    """One progress report of a job (the first line is its creation, at 0 % without notes)."""
 
     __tablename__ = "greening_progress"
 

@@ -122,7 +122,7 @@ async def create_job(
     await session.flush()
     session.add(
         GreeningProgress(
-            job_id=job.id, actor=principal.username, percent=0, status=ACTIVE, notes="created"
+            job_id=job.id, actor=principal.username, percent=0, status=ACTIVE, notes=None
         )
     )
     await session.flush()
