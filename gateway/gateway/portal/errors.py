@@ -287,6 +287,7 @@ RULE_MESSAGES: tuple[str, ...] = (
         "(no FREQ=HOURLY, one BYHOUR and BYMINUTE at most); make two schedules instead"
     ),
     N_("notes must say what failed the check"),
+    N_("starts_on %(starts_on)s is in the past (today is %(today)s)"),
     N_("area %(code)s is in another property than the job"),
     N_("expected finish %(expected_finish)s is before the start %(start_date)s"),
     N_("progress cannot go back from %(old)s to %(new)s percent"),

@@ -96,6 +96,7 @@ async def test_schedules_make_each_days_task_exactly_once(start_service) -> None
         ({"rrule": "FREQ=DAILY", "area_id": "nope"}, "area_id"),
         ({"rrule": "FREQ=DAILY", "assignee": "nobody"}, "assignee"),
         ({"rrule": "FREQ=DAILY", "task": "  "}, "task"),
+        ({"rrule": "FREQ=DAILY", "starts_on": "2020-01-01"}, "starts_on"),
     ]:
         r = await c.post("/v1/schedules", json={**base, **change})
         assert r.status_code == 422 and r.json()["field"] == field, (change, r.text)

@@ -6,6 +6,8 @@
   rules that recur within a day are refused (422 on ``rrule``): ``FREQ=HOURLY``, or several
   ``BYHOUR`` / ``BYMINUTE`` values. Two rounds a day are two schedules.
 - The assignee, if any, must be an active cleaning user (422 on ``assignee``).
+- It starts today or later (422 on ``starts_on``): a start in the past would make the missed
+  days' tasks at once.
 - The day's tasks are made by ``cleaning.schedules.generate``.
 """
 
@@ -48,13 +50,18 @@ async def create(
     assignee = data.assignee.strip() if data.assignee else None
     if assignee:
         await require_member(session, assignee, DEPARTMENT, field="assignee")
+    today = today_in(time_zone)
+    if data.starts_on is not None and data.starts_on < today:
+        raise Invalid(
+            f"starts_on {data.starts_on} is in the past (today is {today})", field="starts_on"
+        )
     schedule = Schedule(
         property_id=area.property_id,
         area_id=area.id,
         task=task,
         rrule=data.rrule,
         assignee=assignee or None,
-        starts_on=data.starts_on or today_in(time_zone),
+        starts_on=data.starts_on or today,
         time_zone=time_zone,
         created_by=principal.username,
     )
