@@ -312,6 +312,17 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("the file is empty"),
     N_("the content of document %(document_id)s is not stored"),
     N_("request body larger than %(max_bytes)s bytes"),
+    # cleaning: areas, schedules, hygiene checks, greening
+    N_("the property already has an area %(code)s (%(name)s)"),
+    N_(
+        "a cleaning schedule makes one task a day: the rule must not recur within a day "
+        "(no FREQ=HOURLY, one BYHOUR and BYMINUTE at most); make two schedules instead"
+    ),
+    N_("notes must say what failed the check"),
+    N_("starts_on %(starts_on)s is in the past (today is %(today)s)"),
+    N_("area %(code)s is in another property than the job"),
+    N_("expected finish %(expected_finish)s is before the start %(start_date)s"),
+    N_("progress cannot go back from %(old)s to %(new)s percent"),
 )
 
 # What a message with no pattern (or no translation yet) becomes, by status.
@@ -353,6 +364,7 @@ _STATE_GROUP = {
     "follow-up": "follow_up_status",
     "handover": "handover_status",
     "document": "document_status",
+    "greening job": "greening_status",
 }
 _STATUS_GROUPS = tuple(g for g in labels.LABELS if g.endswith("_status"))
 

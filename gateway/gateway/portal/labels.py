@@ -363,6 +363,29 @@ LABELS: dict[str, dict[str, str]] = {
         "follow-up": N_("follow-up"),
         "handover": N_("handover"),
         "document": N_("document"),
+        "area": N_("area"),
+        "contractor": N_("contractor"),
+        "schedule": N_("schedule"),
+        "hygiene check": N_("hygiene check"),
+        "greening job": N_("greening job"),
+    },
+    "area_kind": {
+        "lobby": N_("Lobby"),
+        "corridor": N_("Corridor"),
+        "stairs": N_("Stairs"),
+        "carpark": N_("Car park"),
+        "toilet": N_("Toilet"),
+        "refuse": N_("Refuse room"),
+        "garden": N_("Garden"),
+        "other": N_("Other"),
+    },
+    "greening_kind": {
+        "planting": N_("Planting"),
+        "maintenance": N_("Maintenance"),
+    },
+    "greening_status": {
+        "active": N_("Under way"),
+        "completed": N_("Completed"),
     },
     # the lifecycle actions (a 409 wrong state names one): complaints, tasks, dead letters
     "action": {
@@ -404,6 +427,7 @@ LABELS: dict[str, dict[str, str]] = {
         "return_keys": N_("Return the keys"),
         "acknowledge": N_("Acknowledge"),
         "archive": N_("Archive"),
+        "progress": N_("Report progress"),
     },
 }
 
@@ -456,6 +480,8 @@ TONES: dict[str, str] = {
     "acknowledged": "ok",
     "active": "ok",
     "archived": "muted",
+    "planting": "ok",
+    "maintenance": "info",
 }
 
 

@@ -1,0 +1,1 @@
+DEPARTMENT = "cleaning"  # the department of the tasks this service makes
