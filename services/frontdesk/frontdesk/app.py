@@ -1,5 +1,6 @@
 """Front desk (前臺): the property register, parties and occupancy, complaints, callbacks,
-the phone log, Open311, and the unit payment status copied from fees."""
+the phone log, Open311, the unit payment status copied from fees, and the security alerts
+copied from security."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from frontdesk.parties.api import router as parties_router
 from frontdesk.payment_status.handlers import SUBSCRIPTIONS as PAYMENT_STATUS_SUBSCRIPTIONS
 from frontdesk.register.api import router as register_router
 from frontdesk.reports.api import router as reports_router
+from frontdesk.security_alerts.api import router as security_alerts_router
+from frontdesk.security_alerts.handlers import SUBSCRIPTIONS as SECURITY_ALERT_SUBSCRIPTIONS
 from frontdesk.settings import FrontdeskSettings
 from propops.context import ServiceContext
 from propops.feature import Feature
@@ -58,6 +61,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             # public, outside /v1 (no bearer token): Open311 checks its own api_key on POST
             Feature("open311", routers=[open311_admin_router], public_routers=[open311_router]),
             Feature("reports", routers=[reports_router]),
+            Feature(
+                "security-alerts",
+                routers=[security_alerts_router],
+                subscriptions=SECURITY_ALERT_SUBSCRIPTIONS,
+            ),
         ],
         migrations=Path(__file__).parent / "migrations",
     )

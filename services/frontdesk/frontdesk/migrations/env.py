@@ -5,7 +5,8 @@ import frontdesk.complaints.models
 import frontdesk.open311.models
 import frontdesk.parties.models
 import frontdesk.payment_status.models
-import frontdesk.register.models  # noqa: F401 - registers the tables
+import frontdesk.register.models
+import frontdesk.security_alerts.models  # noqa: F401 - registers the tables
 from frontdesk.db import Base
 from propops.migrations import run_env
 
