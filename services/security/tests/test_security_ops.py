@@ -266,9 +266,8 @@ async def test_incidents_have_references_and_publish(security: RunningApp) -> No
         "severity": "critical",
     }
     first = await post_json(security, "/v1/incidents", body)
-    second = await post_json(
-        security, "/v1/incidents", {**body, "severity": "low", "kind": "other", "description": "Lamp out"}
-    )
+    low = {**body, "severity": "low", "kind": "other", "description": "Lamp out"}
+    second = await post_json(security, "/v1/incidents", low)
     assert first["reference"].startswith("SI-") and first["reference"].endswith("00001")
     assert second["reference"].endswith("00002")
     sent = await events_of(security, "propops.security.incident.reported.v1")

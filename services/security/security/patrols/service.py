@@ -206,6 +206,7 @@ async def scan(
         note=data.note,
         scanned_by=principal.username,
     )
+    run.updated_at = now  # a scan moves the run's version: a finish read before it is stale
     await PATROL.apply(session, run, "scan", step=row)
     return row
 
@@ -384,8 +385,20 @@ async def sheet(
             )
         ).all()
         by_occurrence = {r.occurrence_at: r for r in runs if r.occurrence_at is not None}
+        published = set(
+            await session.scalars(
+                select(MissedPatrol.occurrence_at).where(
+                    MissedPatrol.route_id == route.id,
+                    MissedPatrol.occurrence_at >= start,
+                    MissedPatrol.occurrence_at < end,
+                )
+            )
+        )
         for occurrence in scheduled(route, start, end):
             run = by_occurrence.get(occurrence)
+            state = _state(occurrence, route, run, now)
+            if run is None and occurrence in published:
+                state = SheetState.missed  # the sweep said so, whatever the clock here says
             rows.append(
                 SheetRow(
                     route_id=route.id,
@@ -393,7 +406,7 @@ async def sheet(
                     property_id=route.property_id,
                     occurrence_at=occurrence,
                     start_by=occurrence + window(route),
-                    state=SheetState(_state(occurrence, route, run, now)),
+                    state=SheetState(state),
                     run=await run_out(session, run) if run is not None else None,
                 )
             )
