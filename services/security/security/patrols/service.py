@@ -117,8 +117,13 @@ def window(route: PatrolRoute) -> timedelta:
 
 
 def scheduled(route: PatrolRoute, start: datetime, end: datetime) -> list[datetime]:
-    """The route's scheduled starts in ``[start, end)`` (UTC)."""
-    return occurrences(route.rrule, route.time_zone, start, end)
+    """The route's scheduled starts in ``[start, end)`` (UTC), none before the route was made.
+    The rule counts from the start of that day in the route's zone (a part the rule leaves
+    out, such as the minute, is 0)."""
+    made = route.created_at.astimezone(zone(route.time_zone))
+    dtstart = made.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    found = occurrences(route.rrule, dtstart, max(start, route.created_at), end, route.time_zone)
+    return [at.astimezone(UTC) for at in found]
 
 
 # --- runs --------------------------------------------------------------------------------
