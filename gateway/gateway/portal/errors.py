@@ -280,6 +280,24 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("an ad comes down on or after the day it goes up"),
     N_("contract %(contract_id)s is not one of space %(code)s"),
     N_("ad space %(code)s shows %(advertiser)s's ad from %(start)s to %(end)s"),
+    # security: posts, roster, patrols
+    N_("property already has a post %(code)s (%(name)s)"),
+    N_(
+        "%(guard)s is already on shift at post %(post)s from %(start)s to %(end)s "
+        "(shift %(shift_id)s)"
+    ),
+    N_("end must be after start"),
+    N_("a shift lasts at most 24 hours"),
+    N_("must be between 1970 and 2199"),
+    N_("must not be blank"),
+    N_("date must be between 1970-01-01 and 2199-12-31"),
+    N_("a local time without a zone, e.g. 08:00"),
+    N_("whole minutes, e.g. 08:00"),
+    N_("route %(route)s has no checkpoint %(code)s (it has %(codes)s)"),
+    N_("checkpoint %(code)s was scanned already at %(at)s"),
+    N_("at must be between the patrol's start and now"),
+    N_("checkpoint codes repeat: %(codes)s"),
+    N_("not an RFC 5545 recurrence rule: %(error)s"),
 )
 
 # What a message with no pattern (or no translation yet) becomes, by status.
