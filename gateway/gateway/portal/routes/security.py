@@ -65,9 +65,13 @@ async def property_choices(
 ) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str]]]:
     """The properties the user can pick: those of the register the user sees, of their own
     scope, and of the records listed (a security user may not read the register)."""
-    props = await lookups.properties(user.api)
+    props, posts, routes = await asyncio.gather(
+        lookups.properties(user.api),
+        user.api.get(f"{SEC}/posts", limit=200),
+        user.api.get(f"{SEC}/patrol-routes", limit=200),
+    )
     ids = dict.fromkeys([*props, *sorted(user.principal.property_ids)])
-    for items in known:
+    for items in (*known, posts["items"], routes["items"]):
         ids.update(dict.fromkeys(i["property_id"] for i in items))
     return props, [(pid, props[pid]["name"] if pid in props else pid) for pid in ids]
 
@@ -148,10 +152,7 @@ async def add_post(request: Request, user: PortalUser = Depends(form_user)) -> R
             raise
         ctx = await _posts_context(request, user)
         ctx["bar_segments"] = bar_segments
-        form = FormState.from_error(exc, values, formatter(request), fields=("hours",))
-        for name in [k for k in form.errors if k.startswith("hours")]:
-            form.errors["from"] = form.errors.pop(name)  # the hours are the from/until fields
-        ctx["form"] = form
+        ctx["form"] = FormState.from_error(exc, values, formatter(request))
         return render(request, "security/posts.html", ctx, status=422, nav_key="security")
     return redirect(request, f"/security?property_id={body['property_id']}")
 
