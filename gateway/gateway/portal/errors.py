@@ -297,7 +297,6 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("checkpoint %(code)s was scanned already at %(at)s"),
     N_("at must be between the patrol's start and now"),
     N_("checkpoint codes repeat: %(codes)s"),
-    N_("not an RFC 5545 recurrence rule: %(error)s"),
 )
 
 # What a message with no pattern (or no translation yet) becomes, by status.

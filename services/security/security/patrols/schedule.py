@@ -1,37 +1,26 @@
-"""A route's schedule: its RFC 5545 rule, local wall times in the property's time zone, from
-the start of the day the route was made.
-
-TEMPORARY: reads the rule with dateutil directly until ``propops.recurrence`` (branch
-tasks-kinds) lands on main; then these two functions call it (same signatures).
-"""
+"""A route's schedule: its RFC 5545 rule (``propops.recurrence``), local wall times in the
+route's time zone, counted from the start of the day the route was made."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dateutil.rrule import rrulestr
-
+from propops import recurrence
 from propops.timezones import zone
 
 
-def validate_rule(rule: str) -> str:
-    try:
-        rrulestr(rule, dtstart=datetime(2026, 1, 1))
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"not an RFC 5545 recurrence rule: {exc}") from exc
-    return rule
+def first_day_start(made: datetime, time_zone: str) -> datetime:
+    """The rule's start: midnight (local wall time) of the day the route was made, so a part the
+    rule leaves out (the minute of ``FREQ=DAILY;BYHOUR=9``) is 0."""
+    local = made.astimezone(zone(time_zone))
+    return local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
 
 
 def occurrences(
-    rule: str, dtstart: datetime, start: datetime, end: datetime, tz: str
+    rule: str, made: datetime, start: datetime, end: datetime, time_zone: str
 ) -> list[datetime]:
-    place = zone(tz)
-    local = dtstart.astimezone(place).replace(tzinfo=None) if dtstart.tzinfo else dtstart
-    found: list[datetime] = []
-    for wall in rrulestr(rule, dtstart=local):
-        at = wall.replace(tzinfo=place)
-        if at >= end:
-            break
-        if at >= start:
-            found.append(at.astimezone(UTC))
-    return found
+    """The scheduled starts in ``[start, end)`` (UTC), none before ``made``."""
+    found = recurrence.occurrences(
+        rule, first_day_start(made, time_zone), max(start, made), end, time_zone
+    )
+    return [at.astimezone(UTC) for at in found]

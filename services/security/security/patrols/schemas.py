@@ -6,9 +6,9 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
 
+from propops.recurrence import Rule
 from propops.timezones import validate_time_zone
 from security.patrols.models import PatrolRoute, PatrolRun, PatrolScan
-from security.patrols.schedule import validate_rule
 
 
 class Checkpoint(BaseModel):
@@ -20,11 +20,9 @@ class RouteIn(BaseModel):
     property_id: str = Field(min_length=1, max_length=36)
     name: str = Field(min_length=1, max_length=200)
     checkpoints: list[Checkpoint] = Field(min_length=1, max_length=100)
-    rrule: str = Field(
-        min_length=1,
-        max_length=500,
+    rrule: Rule = Field(
         description="RFC 5545 recurrence rule of the patrol's start, local times in the "
-        "property's time zone",
+        "property's time zone, counted from the day the route is made",
         examples=["FREQ=DAILY;BYHOUR=9,21;BYMINUTE=0"],
     )
     window_minutes: int = Field(
@@ -49,11 +47,6 @@ class RouteIn(BaseModel):
         if doubles:
             raise ValueError(f"checkpoint codes repeat: {', '.join(doubles)}")
         return value
-
-    @field_validator("rrule")
-    @classmethod
-    def _rule(cls, value: str) -> str:
-        return validate_rule(value)
 
     @field_validator("time_zone")
     @classmethod

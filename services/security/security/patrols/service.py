@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propops import recurrence
 from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.db import utcnow
 from propops.errors import Conflict, Invalid
@@ -44,7 +45,7 @@ from security.patrols.models import (
     PatrolRun,
     PatrolScan,
 )
-from security.patrols.schedule import occurrences
+from security.patrols.schedule import first_day_start, occurrences
 from security.patrols.schemas import (
     PatrolSheet,
     RouteIn,
@@ -77,13 +78,18 @@ async def create_route(
     session: AsyncSession, data: RouteIn, principal: Principal, default_time_zone: str
 ) -> PatrolRoute:
     check_property(principal, data.property_id)
+    time_zone = data.time_zone or default_time_zone
+    try:
+        recurrence.check_start(data.rrule, first_day_start(utcnow(), time_zone), time_zone)
+    except ValueError as exc:
+        raise Invalid(str(exc), field="rrule") from exc
     route = PatrolRoute(
         property_id=data.property_id,
         name=data.name,
         checkpoints=[c.model_dump() for c in data.checkpoints],
         rrule=data.rrule,
         window_minutes=data.window_minutes,
-        time_zone=data.time_zone or default_time_zone,
+        time_zone=time_zone,
         created_by=principal.username,
     )
     session.add(route)
@@ -117,13 +123,8 @@ def window(route: PatrolRoute) -> timedelta:
 
 
 def scheduled(route: PatrolRoute, start: datetime, end: datetime) -> list[datetime]:
-    """The route's scheduled starts in ``[start, end)`` (UTC), none before the route was made.
-    The rule counts from the start of that day in the route's zone (a part the rule leaves
-    out, such as the minute, is 0)."""
-    made = route.created_at.astimezone(zone(route.time_zone))
-    dtstart = made.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
-    found = occurrences(route.rrule, dtstart, max(start, route.created_at), end, route.time_zone)
-    return [at.astimezone(UTC) for at in found]
+    """The route's scheduled starts in ``[start, end)`` (UTC), none before the route was made."""
+    return occurrences(route.rrule, route.created_at, start, end, route.time_zone)
 
 
 # --- runs --------------------------------------------------------------------------------
