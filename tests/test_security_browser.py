@@ -161,7 +161,7 @@ def story(browser, office: Office, setup: dict[str, str]) -> None:
     guard.select_option("#f-severity", "critical")
     guard.fill("#f-location", "停車場B2 後門")
     guard.fill("#f-description", "後門被撬開，已報警")
-    guard.click("form[action='/security/incidents'] button[type=submit]")
+    guard.click("form[method=post][action='/security/incidents'] button[type=submit]")
     guard.wait_for_selector("[data-incidents] .item-card, .alert-error")
     assert guard.locator(".alert-error").count() == 0, guard.inner_text("main")
     screenshot(guard, "desk-security-incidents")
