@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from propops.auth import Principal
+from propops.jobs import lock_key
 from propops.messaging.models import OutboxRow
 from propops.testing.fixtures import RunningApp
 from propops.testing.tasks import known_user
@@ -185,3 +186,23 @@ async def test_missed_patrols_are_published_once_per_occurrence(security: Runnin
     ]
     r = await security.client.get("/v1/patrols", params={"route_id": "nope"})
     assert r.status_code == 404 and r.json()["field"] == "route_id"
+
+
+async def test_a_sweep_skips_its_round_while_another_replica_holds_it(
+    security: RunningApp,
+) -> None:
+    if security.ctx.db.dialect != "postgresql":
+        pytest.skip("the sweep's advisory lock exists on PostgreSQL only")
+    await a_route(security)
+    later = at_hk(today_in(HK) + timedelta(days=2), 9, 31)
+    async with security.ctx.db.sessions() as other_replica:
+        assert await other_replica.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": lock_key(patrols.SWEEP_LOCK)}
+        )
+        async with security.ctx.db.sessions() as session:
+            assert await patrols.sweep_missed(session, now=later) == 0
+        await other_replica.rollback()
+    async with security.ctx.db.sessions() as session:
+        assert await patrols.sweep_missed(session, now=later) > 0
+        await session.commit()
+    assert await missed_events(security)
