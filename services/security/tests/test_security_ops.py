@@ -161,6 +161,16 @@ async def test_a_guard_cannot_be_on_two_shifts_at_once(security: RunningApp) -> 
     clash = assert_problem(r, 409, "guard")
     assert clash["clash_shift_id"] == first["id"] and clash["clash_post_id"] == gate["id"]
     assert "G1" in clash["detail"]
+    # taken off the roster, the clash is gone (and the first shift with it)
+    r = await security.client.delete(f"/v1/shifts/{first['id']}")
+    assert r.status_code == 204, r.text
+    r = await security.client.delete(f"/v1/shifts/{first['id']}")
+    assert_problem(r, 404, "shift_id")
+    first = await post_json(
+        security,
+        "/v1/shifts",
+        {"post_id": gate["id"], "guard": "gary", "start": hk(day, 8), "end": hk(day, 16)},
+    )
     # touching is fine; another guard is fine
     await post_json(
         security,
