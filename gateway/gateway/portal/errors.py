@@ -323,6 +323,22 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("area %(code)s is in another property than the job"),
     N_("expected finish %(expected_finish)s is before the start %(start_date)s"),
     N_("progress cannot go back from %(old)s to %(new)s percent"),
+    # security: posts, roster, patrols
+    N_("property already has a post %(code)s (%(name)s)"),
+    N_(
+        "%(guard)s is already on shift at post %(post)s from %(start)s to %(end)s "
+        "(shift %(shift_id)s)"
+    ),
+    N_("a shift lasts at most 24 hours"),
+    N_("must be between 1970 and 2199"),
+    N_("must not be blank"),
+    N_("date must be between 1970-01-01 and 2199-12-31"),
+    N_("a local time without a zone, e.g. 08:00"),
+    N_("whole minutes, e.g. 08:00"),
+    N_("route %(route)s has no checkpoint %(code)s (it has %(codes)s)"),
+    N_("checkpoint %(code)s was scanned already at %(at)s"),
+    N_("at must be between the patrol's start and now"),
+    N_("checkpoint codes repeat: %(codes)s"),
 )
 
 # What a message with no pattern (or no translation yet) becomes, by status.

@@ -428,6 +428,62 @@ LABELS: dict[str, dict[str, str]] = {
         "acknowledge": N_("Acknowledge"),
         "archive": N_("Archive"),
         "progress": N_("Report progress"),
+        "scan": N_("Scan a checkpoint"),
+        "finish": N_("Finish the patrol"),
+    },
+    # security (保安部)
+    "post_kind": {
+        "gate": N_("Gate"),
+        "lobby": N_("Lobby"),
+        "carpark": N_("Car park"),
+        "patrol": N_("Patrol post"),
+        "cctv": N_("CCTV room"),
+    },
+    "incident_kind": {
+        "intrusion": N_("Intrusion"),
+        "theft": N_("Theft"),
+        "fire": N_("Fire"),
+        "injury": N_("Injury"),
+        "damage": N_("Damage to property"),
+        "disturbance": N_("Disturbance"),
+        "suspicious": N_("Suspicious person or object"),
+        "other": N_("Other"),
+    },
+    "severity": {
+        "low": N_("Low"),
+        "medium": N_("Medium"),
+        "high": N_("High"),
+        "critical": N_("Critical"),
+    },
+    "patrol_run_status": {
+        "in_progress": N_("In progress"),
+        "completed": N_("Completed"),
+        "incomplete": N_("Checkpoints missed"),
+    },
+    "sheet_state": {
+        "upcoming": N_("Upcoming"),
+        "due": N_("Due now"),
+        "in_progress": N_("In progress"),
+        "done": N_("Done"),
+        "missed": N_("Missed"),
+    },
+    "check_result": {
+        "passed": N_("In order"),
+        "failed": N_("Not in order"),
+    },
+    "patrol_reason": {
+        "not_started": N_("Not started in its window"),
+        "checkpoints_missed": N_("Finished with checkpoints missed"),
+    },
+    "alert_kind": {
+        "post_check_failed": N_("Post check failed"),
+        "patrol_missed": N_("Missed patrol"),
+        "incident": N_("Incident"),
+    },
+    "alert_status": {
+        "open": N_("Open"),
+        "acknowledged": N_("Acknowledged"),
+        "all": N_("All"),
     },
 }
 
@@ -482,6 +538,16 @@ TONES: dict[str, str] = {
     "archived": "muted",
     "planting": "ok",
     "maintenance": "info",
+    "missed": "danger",
+    "incomplete": "danger",
+    "failed": "danger",
+    "passed": "ok",
+    "critical": "danger",
+    "medium": "info",
+    "upcoming": "muted",
+    "post_check_failed": "danger",
+    "patrol_missed": "warn",
+    "incident": "danger",
 }
 
 

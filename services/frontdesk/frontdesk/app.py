@@ -1,7 +1,7 @@
 """Front desk (前臺): the property register, parties and occupancy, complaints, callbacks,
 the phone log, Open311, the unit payment status copied from fees, visitors and release
 passes, meeting rooms and their bookings, the desk's follow-ups, shift handovers and the
-document archive."""
+document archive, and the security alerts copied from security."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ from frontdesk.release_passes.api import manager_router as release_pass_manager_
 from frontdesk.release_passes.api import router as release_passes_router
 from frontdesk.release_passes.handlers import SUBSCRIPTIONS as RELEASE_PASS_SUBSCRIPTIONS
 from frontdesk.reports.api import router as reports_router
+from frontdesk.security_alerts.api import router as security_alerts_router
+from frontdesk.security_alerts.handlers import SUBSCRIPTIONS as SECURITY_ALERT_SUBSCRIPTIONS
 from frontdesk.settings import FrontdeskSettings
 from frontdesk.visits.api import router as visits_router
 from frontdesk.visits.handlers import SUBSCRIPTIONS as VISIT_SUBSCRIPTIONS
@@ -82,6 +84,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             Feature("follow-ups", routers=[followups_router]),
             Feature("handovers", routers=[handovers_router]),
             Feature("documents", routers=[documents_router]),
+            Feature(
+                "security-alerts",
+                routers=[security_alerts_router],
+                subscriptions=SECURITY_ALERT_SUBSCRIPTIONS,
+            ),
         ],
         migrations=Path(__file__).parent / "migrations",
         larger_bodies={DOCUMENTS_UPLOAD: upload_body_limit(settings)},

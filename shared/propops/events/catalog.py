@@ -141,6 +141,23 @@ _SPECS: tuple[EventSpec, ...] = (
         for dept, entity in TASK_DEPARTMENTS.items()
         for verb in TASK_VERBS
     ),
+    EventSpec(
+        "propops.security.post_check.failed.v1",
+        p.PostCheckFailed,
+        "A post check failed (guard absent, not properly dressed or not alert): the front "
+        "desk lists it among its security alerts.",
+    ),
+    EventSpec(
+        "propops.security.patrol.missed.v1",
+        p.PatrolMissed,
+        "A scheduled patrol was not started in its window, or finished with checkpoints "
+        "missed; once per occurrence (the front desk lists it).",
+    ),
+    EventSpec(
+        "propops.security.incident.reported.v1",
+        p.IncidentReported,
+        "A security incident was reported; the front desk lists the high and critical ones.",
+    ),
     *(
         EventSpec(
             contract_event_type(verb),

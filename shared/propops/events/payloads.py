@@ -235,6 +235,59 @@ class TaskChanged(BaseModel):
     asset_id: str | None = None
 
 
+# --- security ---------------------------------------------------------------------------------
+
+
+class PostCheckFailed(BaseModel):
+    """security: a post check found the post not right (guard absent, not properly dressed, or
+    not alert); the front desk's supervisor follows it up."""
+
+    check_id: str
+    property_id: str
+    post_id: str
+    post_code: str
+    post_name: str
+    checked_by: str
+    present: bool
+    dressed: bool
+    alert: bool
+    guards_on_duty: list[str] = []  # the guards the roster has at the post at that time
+    notes: str | None = None
+    at: datetime
+
+
+class PatrolMissed(BaseModel):
+    """security: a scheduled patrol was not started within its window (``not_started``), or a
+    patrol finished with checkpoints missed (``checkpoints_missed``). Once per occurrence:
+    ``key`` is the same for every copy."""
+
+    key: str  # route id and occurrence (or run id for a patrol outside the schedule)
+    property_id: str
+    route_id: str
+    route_name: str
+    reason: str  # not_started | checkpoints_missed
+    occurrence_at: datetime | None = None  # the scheduled start, if scheduled
+    run_id: str | None = None
+    guard: str | None = None
+    missed_checkpoints: list[str] = []  # codes
+    at: datetime
+
+
+class IncidentReported(BaseModel):
+    """security: an incident was reported (severity low | medium | high | critical)."""
+
+    incident_id: str
+    reference: str | None = None  # e.g. I-2026-00004
+    property_id: str
+    kind: str
+    location: str
+    description: str
+    severity: str
+    reported_by: str | None = None
+    occurred_at: datetime | None = None
+    at: datetime
+
+
 # --- leasing ----------------------------------------------------------------------------------
 
 

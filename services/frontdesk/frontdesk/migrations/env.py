@@ -11,6 +11,7 @@ import frontdesk.parties.models
 import frontdesk.payment_status.models
 import frontdesk.register.models
 import frontdesk.release_passes.models
+import frontdesk.security_alerts.models
 import frontdesk.visits.models  # noqa: F401 - registers the tables
 from frontdesk.db import Base
 from propops.migrations import run_env

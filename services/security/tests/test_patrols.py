@@ -1,0 +1,208 @@
+"""Patrols: runs walk the scheduled occurrence whose window is open, checkpoints are scanned once
+each, finishing with checkpoints missed or not starting in the window publishes
+``propops.security.patrol.missed.v1`` once per occurrence (a clock the test controls: the rules
+take ``now``), and the day's sheet shows every scheduled patrol with its run."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+
+from propops.auth import Principal
+from propops.jobs import lock_key
+from propops.messaging.models import OutboxRow
+from propops.testing.fixtures import RunningApp
+from propops.testing.tasks import known_user
+from propops.timezones import today_in
+from security.app import create_app
+from security.patrols import service as patrols
+from security.patrols.models import PatrolRun
+from security.patrols.schemas import ScanIn
+from security.settings import SecuritySettings
+
+MISSED = "propops.security.patrol.missed.v1"
+HK = "Asia/Hong_Kong"
+GUARD = Principal(user_id="gary", username="gary", roles=frozenset({"security"}))
+
+
+@pytest.fixture
+async def security(start_service) -> RunningApp:
+    app = await start_service(create_app, "security", settings_cls=SecuritySettings)
+    await known_user(app, "gary", "security")
+    return app
+
+
+async def a_route(app: RunningApp, **extra: Any) -> dict[str, Any]:
+    body = {
+        "property_id": "p-1",
+        "name": "Night round",
+        "checkpoints": [{"code": "CP1", "name": "Car park B2"}, {"code": "CP2", "name": "Roof"}],
+        "rrule": "FREQ=DAILY;BYHOUR=9,21;BYMINUTE=0",
+        "window_minutes": 30,
+        "time_zone": HK,
+        **extra,
+    }
+    r = await app.client.post("/v1/patrol-routes", json=body)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def at_hk(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC) - timedelta(hours=8)
+
+
+async def missed_events(app: RunningApp) -> list[dict[str, Any]]:
+    async with app.ctx.db.sessions() as s:
+        rows = await s.scalars(
+            select(OutboxRow.envelope).where(OutboxRow.type == MISSED).order_by(OutboxRow.seq)
+        )
+        return [json.loads(e)["data"] for e in rows.all()]
+
+
+async def test_a_patrol_over_http_scans_once_each_and_finishing_short_is_missed(
+    security: RunningApp,
+) -> None:
+    # hourly with a one-hour window: whatever the time now, a scheduled patrol is open
+    route = await a_route(security, rrule="FREQ=HOURLY;BYMINUTE=0", window_minutes=60)
+    r = await security.client.post("/v1/patrols", json={"route_id": route["id"]})
+    assert r.status_code == 201, r.text
+    run = r.json()
+    assert run["status"] == "in_progress" and run["occurrence_at"] is not None
+    assert run["missed_checkpoints"] == ["CP1", "CP2"]
+    base = f"/v1/patrols/{run['id']}"
+    r = await security.client.post(
+        f"{base}/scan", json={"checkpoint_code": "CP1", "ok": False, "note": "door ajar"}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["missed_checkpoints"] == ["CP2"] and r.headers["ETag"] == '"2"'
+    r = await security.client.post(f"{base}/scan", json={"checkpoint_code": "CP1"})
+    assert r.status_code == 409 and r.json()["field"] == "checkpoint_code"
+    r = await security.client.post(f"{base}/scan", json={"checkpoint_code": "CP9"})
+    assert r.status_code == 422 and r.json()["field"] == "checkpoint_code"
+    r = await security.client.post(
+        f"{base}/scan", json={"checkpoint_code": "CP2", "at": "2000-01-01T00:00:00Z"}
+    )
+    assert r.status_code == 422 and r.json()["field"] == "at"
+    r = await security.client.post(f"{base}/finish", headers={"If-Match": '"1"'})
+    assert r.status_code == 412, r.text
+    r = await security.client.post(f"{base}/finish", headers={"If-Match": '"2"'})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "incomplete" and r.json()["missed_checkpoints"] == ["CP2"]
+    r = await security.client.post(f"{base}/finish")
+    assert r.status_code == 409 and r.json()["current_state"] == "incomplete"
+    sent = await missed_events(security)
+    assert len(sent) == 1
+    assert sent[0]["reason"] == "checkpoints_missed" and sent[0]["missed_checkpoints"] == ["CP2"]
+    assert sent[0]["run_id"] == run["id"] and sent[0]["guard"] == "test-user"
+
+    sheet = (await security.client.get("/v1/patrols", params={"route_id": route["id"]})).json()
+    row = next(i for i in sheet["items"] if i["run"] and i["run"]["id"] == run["id"])
+    assert row["state"] == "missed" and row["occurrence_at"] == run["occurrence_at"]
+
+    # a second patrol now walks the next open occurrence (or none: outside the schedule)
+    r = await security.client.post("/v1/patrols", json={"route_id": route["id"]})
+    second = r.json()
+    assert second["occurrence_at"] != run["occurrence_at"]
+    for code in ("CP1", "CP2"):
+        r = await security.client.post(
+            f"/v1/patrols/{second['id']}/scan", json={"checkpoint_code": code}
+        )
+        assert r.status_code == 200, r.text
+    r = await security.client.post(f"/v1/patrols/{second['id']}/finish")
+    assert r.json()["status"] == "completed"
+    assert len(await missed_events(security)) == 1
+
+    r = await security.client.post("/v1/patrol-routes", json={**route, "rrule": "FREQ=SOMETIMES"})
+    assert r.status_code == 422 and r.json()["field"] == "rrule"
+    r = await security.client.post(
+        "/v1/patrol-routes",
+        json={**route, "checkpoints": [{"code": "A", "name": "a"}, {"code": "A", "name": "b"}]},
+    )
+    assert r.status_code == 422 and r.json()["field"] == "checkpoints"
+
+
+async def test_missed_patrols_are_published_once_per_occurrence(security: RunningApp) -> None:
+    route = await a_route(security)
+    day = today_in(HK) + timedelta(days=2)  # a day the test's clock walks through
+    async with security.ctx.db.sessions() as session:
+        run = await patrols.start(session, route["id"], GUARD, now=at_hk(day, 9, 5))
+        assert run.occurrence_at == at_hk(day, 9)
+        await patrols.scan(
+            session, run, ScanIn(checkpoint_code="CP1"), GUARD, now=at_hk(day, 9, 10)
+        )
+        late = await patrols.start(session, route["id"], GUARD, now=at_hk(day, 9, 20))
+        assert late.occurrence_at is None  # 09:00 is taken; 21:00 is not open yet
+        await session.commit()
+
+    async def sweep(now: datetime) -> int:
+        async with security.ctx.db.sessions() as session:
+            published = await patrols.sweep_missed(session, now=now)
+            await session.commit()
+            return published
+
+    def keyed(events: list[dict[str, Any]], at: datetime) -> list[dict[str, Any]]:
+        return [
+            e
+            for e in events
+            if e["occurrence_at"] and datetime.fromisoformat(e["occurrence_at"]) == at
+        ]
+
+    # 09:00 is being walked: the sweep at 09:31 leaves it alone
+    await sweep(at_hk(day, 9, 31))
+    assert keyed(await missed_events(security), at_hk(day, 9)) == []
+    async with security.ctx.db.sessions() as session:
+        run = await session.get(PatrolRun, run.id)
+        assert run is not None
+        await patrols.finish(session, run, GUARD, now=at_hk(day, 9, 40))
+        await session.commit()
+    # 21:00 is not started by 21:30: missed, once, however often the sweep runs
+    assert keyed(await missed_events(security), at_hk(day, 21)) == []
+    await sweep(at_hk(day, 21, 29))
+    assert keyed(await missed_events(security), at_hk(day, 21)) == []
+    await sweep(at_hk(day, 21, 30))
+    assert await sweep(at_hk(day, 21, 30)) == 0
+    await sweep(at_hk(day, 23, 0))
+    events = await missed_events(security)
+    morning, evening = keyed(events, at_hk(day, 9)), keyed(events, at_hk(day, 21))
+    assert [e["reason"] for e in morning] == ["checkpoints_missed"]
+    assert morning[0]["missed_checkpoints"] == ["CP2"]
+    assert [e["reason"] for e in evening] == ["not_started"]
+    assert evening[0]["missed_checkpoints"] == ["CP1", "CP2"]
+    assert len({e["key"] for e in events}) == len(events)
+
+    sheet = (
+        await security.client.get(
+            "/v1/patrols", params={"date": day.isoformat(), "route_id": route["id"]}
+        )
+    ).json()
+    assert [(i["occurrence_at"] is not None, i["state"]) for i in sheet["items"]] == [
+        (True, "missed"),  # 09:00 finished with CP2 missed
+        (False, "in_progress"),  # the patrol outside the schedule, started 09:20
+        (True, "missed"),  # 21:00 never started
+    ]
+    r = await security.client.get("/v1/patrols", params={"route_id": "nope"})
+    assert r.status_code == 404 and r.json()["field"] == "route_id"
+
+
+async def test_a_sweep_skips_its_round_while_another_replica_holds_it(
+    security: RunningApp,
+) -> None:
+    if security.ctx.db.dialect != "postgresql":
+        pytest.skip("the sweep's advisory lock exists on PostgreSQL only")
+    await a_route(security)
+    later = at_hk(today_in(HK) + timedelta(days=2), 9, 31)
+    async with security.ctx.db.sessions() as other_replica:
+        assert await other_replica.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": lock_key(patrols.SWEEP_LOCK)}
+        )
+        async with security.ctx.db.sessions() as session:
+            assert await patrols.sweep_missed(session, now=later) == 0
+        await other_replica.rollback()
+    async with security.ctx.db.sessions() as session:
+        assert await patrols.sweep_missed(session, now=later) > 0
+        await session.commit()
+    assert await missed_events(security)
