@@ -13,6 +13,8 @@ from frontdesk.commitments.api import router as commitments_router
 from frontdesk.complaints import handlers as complaint_handlers
 from frontdesk.complaints import service as complaints
 from frontdesk.complaints.api import router as complaints_router
+from frontdesk.notices.api import public_router as notices_public_router
+from frontdesk.notices.api import router as notices_router
 from frontdesk.open311.api import admin_router as open311_admin_router
 from frontdesk.open311.api import router as open311_router
 from frontdesk.parties.api import router as parties_router
@@ -58,6 +60,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             # public, outside /v1 (no bearer token): Open311 checks its own api_key on POST
             Feature("open311", routers=[open311_admin_router], public_routers=[open311_router]),
             Feature("reports", routers=[reports_router]),
+            # drafts and actions under /v1; what is published now is public (no bearer token)
+            Feature("notices", routers=[notices_router], public_routers=[notices_public_router]),
         ],
         migrations=Path(__file__).parent / "migrations",
     )

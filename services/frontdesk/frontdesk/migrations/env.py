@@ -2,6 +2,7 @@ import frontdesk.callbacks.models
 import frontdesk.calls.models
 import frontdesk.commitments.models
 import frontdesk.complaints.models
+import frontdesk.notices.models
 import frontdesk.open311.models
 import frontdesk.parties.models
 import frontdesk.payment_status.models
