@@ -4,6 +4,7 @@ import frontdesk.commitments.models
 import frontdesk.complaints.models
 import frontdesk.notices.models
 import frontdesk.open311.models
+import frontdesk.paid_services.models
 import frontdesk.parties.models
 import frontdesk.payment_status.models
 import frontdesk.register.models  # noqa: F401 - registers the tables
