@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fees.accounts.api import router as accounts_router
 from fees.accounts.handlers import SUBSCRIPTIONS as ACCOUNT_SUBSCRIPTIONS
 from fees.charges.api import router as charges_router
+from fees.paid_services import handlers as paid_service_handlers
 from fees.payments.api import router as payments_router
 from fees.reports.api import router as reports_router
 from fees.settings import FeesSettings
@@ -36,6 +37,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             ),
             Feature("charges", routers=[charges_router]),
             Feature("payments", routers=[payments_router]),
+            Feature("paid-services", subscriptions=paid_service_handlers.subscriptions(settings)),
             task_feature("fees", path="tasks"),
             Feature("reports", routers=[reports_router]),
         ],

@@ -14,3 +14,9 @@ class FeesSettings(ServiceSettings):
         gt=0,
         description="seconds between looks for units whose charges have fallen overdue",
     )
+    paid_service_due_days: int = Field(
+        default=30,
+        ge=0,
+        le=365,
+        description="days after the sign-off a paid service's charge is due",
+    )
