@@ -224,6 +224,42 @@ LABELS: dict[str, dict[str, str]] = {
         "approved": N_("Approved"),
         "rejected": N_("Rejected"),
     },
+    "paid_service_status": {
+        "quoted": N_("Quoted"),
+        "accepted": N_("Accepted"),
+        "completed": N_("Work completed"),
+        "signed_off": N_("Signed off"),
+        "cancelled": N_("Cancelled"),
+    },
+    "paid_service_step": {
+        "quoted": N_("Quoted"),
+        "accepted": N_("Accepted by the resident"),
+        "work_order_created": N_("Work order made"),
+        "completed": N_("Work completed"),
+        "signed_off": N_("Signed off by the resident"),
+        "callback_opened": N_("Callback due"),
+        "callback_attempt": N_("Callback attempt: not reached"),
+        "callback_recorded": N_("Callback"),
+        "cancelled": N_("Cancelled"),
+    },
+    "notice_status": {
+        "draft": N_("Draft"),
+        "published": N_("Published"),
+        "withdrawn": N_("Withdrawn"),
+    },
+    "notice_category": {
+        "water_cut": N_("Water supply suspension"),
+        "power_cut": N_("Power supply suspension"),
+        "lift_maintenance": N_("Lift maintenance"),
+        "fee_reminder": N_("Fee reminder"),
+        "meeting": N_("Meeting"),
+        "other": N_("Other"),
+    },
+    "notice_step": {
+        "drafted": N_("Drafted"),
+        "published": N_("Published"),
+        "withdrawn": N_("Withdrawn"),
+    },
     # what a record is called in a message ("the complaint is closed", "task 12 not found")
     "record_noun": {
         "record": N_("record"),
@@ -249,6 +285,9 @@ LABELS: dict[str, dict[str, str]] = {
         "contract": N_("contract"),
         "venue booking": N_("venue booking"),
         "ad placement": N_("ad"),
+        "notice": N_("notice"),
+        "paid service": N_("paid service"),
+        "price list item": N_("price list item"),
     },
     # the lifecycle actions (a 409 wrong state names one): complaints, tasks, dead letters
     "action": {
@@ -278,6 +317,12 @@ LABELS: dict[str, dict[str, str]] = {
         "check_out": N_("Check out"),
         "approve": N_("Approve"),
         "reject": N_("Reject"),
+        "accept": N_("Accept"),
+        "sign_off": N_("Sign off"),
+        "work_order": N_("Record the work order"),
+        "callback": N_("Callback"),
+        "publish": N_("Publish"),
+        "withdraw": N_("Withdraw"),
     },
 }
 
@@ -317,6 +362,11 @@ TONES: dict[str, str] = {
     "pending": "warn",
     "approved": "ok",
     "rejected": "muted",
+    "quoted": "info",
+    "accepted": "accent",
+    "signed_off": "ok",
+    "draft": "info",
+    "published": "ok",
 }
 
 
