@@ -280,6 +280,15 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("an ad comes down on or after the day it goes up"),
     N_("contract %(contract_id)s is not one of space %(code)s"),
     N_("ad space %(code)s shows %(advertiser)s's ad from %(start)s to %(end)s"),
+    # front desk: notices, paid services
+    N_("property %(property_code)s has no building %(buildings)s"),
+    N_("publish_until must be after publish_from"),
+    N_("the notice's window has ended: publish_until is in the past"),
+    N_("%(property_code)s already has an item '%(item_code)s'"),
+    N_("item '%(item_code)s' is not on the property's price list"),
+    N_("item '%(item_code)s' was withdrawn from the property's price list"),
+    N_("item '%(item_code)s' is listed twice"),
+    N_("%(name)s does not own, rent or live in unit %(building)s %(number)s"),
 )
 
 # What a message with no pattern (or no translation yet) becomes, by status.
@@ -314,6 +323,8 @@ _STATE_GROUP = {
     "contract": "contract_status",
     "venue booking": "booking_status",
     "ad placement": "ad_status",
+    "notice": "notice_status",
+    "paid service": "paid_service_status",
 }
 _STATUS_GROUPS = tuple(g for g in labels.LABELS if g.endswith("_status"))
 
