@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -57,9 +58,50 @@ def story(browser, office: Office, tmp_path) -> None:  # type: ignore[no-untyped
     desk = browser.new_context(viewport=DESK, locale="zh-HK")
     desk.set_default_timeout(WAIT_MS)
     page = desk.new_page()
-    sign_in(page, office, "clerk", "/paid-service-items")
+    sign_in(page, office, "clerk", "/notices")
+
+    # --- a notice: the dates the wrong way round first, then drafted, published, printed ---
+    start = datetime.now(ZoneInfo("Asia/Hong_Kong")) - timedelta(hours=1)  # the estate's time
+    page.select_option("#f-category", "water_cut")
+    page.fill("#f-buildings", "A")
+    page.fill("#f-title_zh_hant", "停水通知")
+    page.fill("#f-title_en", "Water supply suspension")
+    page.fill("#f-body_zh_hant", "因更換水管，A座於明日上午九時至下午五時暫停食水供應。")
+    page.fill("#f-body_en", "Block A: no water tomorrow from 9 am to 5 pm (pipe replacement).")
+    page.fill("#f-publish_from", start.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#f-publish_until", (start - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    page.click("form[action='/notices'] button[type=submit]")
+    assert page.locator("[data-field-error=publish_until]").is_visible()
+    assert page.input_value("#f-title_en") == "Water supply suspension"
+    page.fill("#f-publish_until", (start + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"))
+    page.click("form[action='/notices'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/notices/[0-9a-f-]{36}$"))
+    notice_id = page.url.rsplit("/", 1)[1]
+    page.click(f"form[action='/notices/{notice_id}/publish'] button")
+    page.wait_for_selector(".page-head >> text=正在公告")
+    screenshot(page, "desk-notice")
+
+    printed = desk.new_page()
+    printed.goto(f"{office.url}/notices/{notice_id}/print")
+    text = printed.locator("main").inner_text()
+    assert "海港花園" in text and "停水通知" in text and "Water supply suspension" in text
+    assert "適用座數：A" in text and "Buildings: A" in text
+    screenshot(printed, "desk-notice-print")
+    pdf = tmp_path / "notice.pdf"
+    printed.pdf(path=str(pdf), format="A4", print_background=True)
+    raw = pdf.read_bytes()
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", raw)) == 1  # one sheet for the board
+    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", raw)
+    assert box, raw[:500]
+    # A4 is 595.3 x 841.9 points (Chromium rounds to its own pixels)
+    assert abs(float(box[1]) - 595.3) < 2 and abs(float(box[2]) - 841.9) < 2, box[0]
+
+    with httpx.Client(base_url=office.url, timeout=30) as resident:  # no token
+        r = resident.get("/api/frontdesk/public/v1/notices", params={"jurisdiction_id": "HGV"})
+        assert [n["id"] for n in r.json()["notices"]] == [notice_id]
 
     # --- the price list: a bad price is told next to its field, then two items -------------
+    page.goto(f"{office.url}/paid-service-items")
     page.fill("#f-code", "TAP")
     page.fill("#f-name", "更換水龍頭墊圈")
     page.fill("#f-unit_price", "abc")
@@ -130,45 +172,6 @@ def story(browser, office: Office, tmp_path) -> None:  # type: ignore[no-untyped
     assert charge["amount"] == "368.25"
     page.goto(f"{office.url}/paid-services")
     screenshot(page, "desk-paid-services")
-
-    # --- a notice: the dates the wrong way round first, then drafted, published, printed ---
-    page.goto(f"{office.url}/notices")
-    start = datetime.now() - timedelta(hours=1)
-    page.select_option("#f-category", "water_cut")
-    page.fill("#f-buildings", "A")
-    page.fill("#f-title_zh_hant", "停水通知")
-    page.fill("#f-title_en", "Water supply suspension")
-    page.fill("#f-body_zh_hant", "因更換水管，A座於明日上午九時至下午五時暫停食水供應。")
-    page.fill("#f-body_en", "Block A: no water tomorrow from 9 am to 5 pm (pipe replacement).")
-    page.fill("#f-publish_from", start.strftime("%Y-%m-%dT%H:%M"))
-    page.fill("#f-publish_until", (start - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
-    page.click("form[action='/notices'] button[type=submit]")
-    assert page.locator("[data-field-error=publish_until]").is_visible()
-    assert page.input_value("#f-title_en") == "Water supply suspension"
-    page.fill("#f-publish_until", (start + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"))
-    page.click("form[action='/notices'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/notices/[0-9a-f-]{36}$"))
-    notice_id = page.url.rsplit("/", 1)[1]
-    page.click(f"form[action='/notices/{notice_id}/publish'] button")
-    page.wait_for_selector(".page-head >> text=正在公告")
-    screenshot(page, "desk-notice")
-
-    printed = desk.new_page()
-    printed.goto(f"{office.url}/notices/{notice_id}/print")
-    text = printed.locator("main").inner_text()
-    assert "海港花園" in text and "停水通知" in text and "Water supply suspension" in text
-    assert "適用座數：A" in text and "Buildings: A" in text
-    screenshot(printed, "desk-notice-print")
-    pdf = tmp_path / "notice.pdf"
-    printed.pdf(path=str(pdf), format="A4", print_background=True)
-    raw = pdf.read_bytes()
-    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", raw)) == 1  # one sheet for the board
-    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", raw)
-    assert box and (round(float(box[1])), round(float(box[2]))) == (595, 842)  # A4, points
-
-    with httpx.Client(base_url=office.url, timeout=30) as resident:  # no token
-        r = resident.get("/api/frontdesk/public/v1/notices", params={"jurisdiction_id": "HGV"})
-        assert [n["id"] for n in r.json()["notices"]] == [notice_id]
 
     # --- on a phone ------------------------------------------------------------------------
     phone = browser.new_context(viewport=PHONE, locale="zh-HK", is_mobile=True, has_touch=True)
