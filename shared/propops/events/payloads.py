@@ -202,6 +202,8 @@ class PaidServiceChanged(BaseModel):
     total: Decimal
     notes: str | None = None
     description: str | None = None  # what engineering reads: the lines and the notes
+    place: Place | None = None  # where to go (on accepted)
+    contact: Contact | None = None  # the resident to call (the phone in full, on accepted)
     satisfied: bool | None = None
     reason: str | None = None
     actor: str | None = None

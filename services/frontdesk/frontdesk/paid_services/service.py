@@ -43,7 +43,7 @@ from propops.auth import Principal, check_property, get_visible, scope_to_proper
 from propops.db import new_id, utcnow
 from propops.errors import Conflict, Invalid
 from propops.events.catalog import paid_service_event_type
-from propops.events.payloads import PaidServiceChanged, PaidServiceLine
+from propops.events.payloads import Contact, PaidServiceChanged, PaidServiceLine, Place
 from propops.lifecycle import Event, Lifecycle
 from propops.lists import Filter, ListQuery, ListSpec, contains
 from propops.masking import phone_for, summary_of
@@ -247,7 +247,31 @@ def description(paid: PaidService) -> str:
     return f"{text}\n{paid.notes}" if paid.notes else text
 
 
-def _event(paid: PaidService, verb: str, actor: str | None, reason: str | None = None) -> Event:
+async def _whereabouts(session: AsyncSession, paid: PaidService) -> tuple[Place, Contact]:
+    """Where engineering goes and whom it calls: the unit as registered, the resident asking."""
+    prop = await session.get(Property, paid.property_id)
+    unit = await session.get(Unit, paid.unit_id)
+    party = await session.get(Party, paid.party_id)
+    assert prop is not None and unit is not None and party is not None
+    place = Place(
+        property_name=prop.name,
+        property_code=prop.code,
+        time_zone=prop.time_zone,
+        building=unit.building,
+        unit_number=unit.number,
+        floor=unit.floor,
+    )
+    return place, Contact(name=party.name, phone=party.phone)
+
+
+def _event(
+    paid: PaidService,
+    verb: str,
+    actor: str | None,
+    reason: str | None = None,
+    whereabouts: tuple[Place, Contact] | None = None,
+) -> Event:
+    place, contact = whereabouts or (None, None)
     return Event(
         PaidServiceChanged(
             paid_service_id=paid.id,
@@ -260,6 +284,8 @@ def _event(paid: PaidService, verb: str, actor: str | None, reason: str | None =
             total=paid.total,
             notes=paid.notes,
             description=description(paid),
+            place=place,
+            contact=contact,
             satisfied=paid.satisfied,
             reason=reason,
             actor=actor,
@@ -272,6 +298,7 @@ def _event(paid: PaidService, verb: str, actor: str | None, reason: str | None =
 
 async def accept(session: AsyncSession, paid: PaidService, actor: str) -> PaidService:
     PAID_SERVICE.check(paid, "accept")
+    whereabouts = await _whereabouts(session, paid)
     paid.accepted_by = actor
     paid.accepted_at = utcnow()
     return await PAID_SERVICE.apply(
@@ -279,7 +306,7 @@ async def accept(session: AsyncSession, paid: PaidService, actor: str) -> PaidSe
         paid,
         "accept",
         step=lambda p: _step(p, "accepted", actor),
-        events=lambda p: [_event(p, "accepted", actor)],
+        events=lambda p: [_event(p, "accepted", actor, whereabouts=whereabouts)],
     )
 
 
