@@ -79,33 +79,6 @@ async def complete_work_order(fd: RunningApp, paid_id: str) -> None:
         await session.commit()
 
 
-async def test_price_list(fd: RunningApp, place: dict) -> None:
-    r = await fd.client.get("/v1/paid-service-items", params={"property_id": place["property"]})
-    items = r.json()["items"]
-    assert [(i["code"], i["unit_price"]) for i in items] == [("HR", "85.50"), ("TAP", "120.00")]
-    body = {"property_id": place["property"], "code": "TAP", "name": "x", "unit_price": "1.00"}
-    r = await fd.client.post("/v1/paid-service-items", json=body)
-    assert r.status_code == 409 and r.json()["field"] == "code"
-    r = await fd.client.post("/v1/paid-service-items", json={**body, "unit_price": 12.5})
-    assert r.status_code == 422  # money is a decimal string, never a float
-    tap = items[1]
-    r = await fd.client.patch(
-        f"/v1/paid-service-items/{tap['id']}",
-        json={"unit_price": "130.00"},
-        headers={"If-Match": '"1"'},
-    )
-    assert r.status_code == 200 and r.json()["unit_price"] == "130.00"
-    assert r.headers["ETag"] == '"2"'
-    r = await fd.client.patch(
-        f"/v1/paid-service-items/{tap['id']}", json={"active": False}, headers={"If-Match": '"1"'}
-    )
-    assert r.status_code == 412
-    r = await fd.client.patch(f"/v1/paid-service-items/{tap['id']}", json={"active": False})
-    assert r.status_code == 200
-    r = await fd.client.post("/v1/paid-services", json=quote_body(place))
-    assert r.status_code == 422 and r.json()["field"] == "lines.0.item_code"
-
-
 async def test_quote_accept_complete_sign_off(fd: RunningApp, place: dict) -> None:
     paid = await post(fd, "/v1/paid-services", quote_body(place))
     assert paid["status"] == "quoted" and paid["reference"].startswith("PS-")
@@ -190,3 +163,29 @@ async def test_cancel_and_bad_quotes(fd: RunningApp, place: dict) -> None:
         named = {problem.get("field")} | {e.get("field") for e in problem.get("errors") or []}
         assert field in named, problem
     assert (await fd.client.get("/v1/paid-services")).json()["total"] == 2
+
+    # --- the price list: a duplicate code, a float price, a new price, an item taken off
+    r = await fd.client.get("/v1/paid-service-items", params={"property_id": place["property"]})
+    items = r.json()["items"]
+    assert [(i["code"], i["unit_price"]) for i in items] == [("HR", "85.50"), ("TAP", "120.00")]
+    body = {"property_id": place["property"], "code": "TAP", "name": "x", "unit_price": "1.00"}
+    r = await fd.client.post("/v1/paid-service-items", json=body)
+    assert r.status_code == 409 and r.json()["field"] == "code"
+    r = await fd.client.post("/v1/paid-service-items", json={**body, "unit_price": 12.5})
+    assert r.status_code == 422  # money is a decimal string, never a float
+    tap = items[1]
+    r = await fd.client.patch(
+        f"/v1/paid-service-items/{tap['id']}",
+        json={"unit_price": "130.00"},
+        headers={"If-Match": '"1"'},
+    )
+    assert r.status_code == 200 and r.json()["unit_price"] == "130.00"
+    assert r.headers["ETag"] == '"2"'
+    r = await fd.client.patch(
+        f"/v1/paid-service-items/{tap['id']}", json={"active": False}, headers={"If-Match": '"1"'}
+    )
+    assert r.status_code == 412
+    r = await fd.client.patch(f"/v1/paid-service-items/{tap['id']}", json={"active": False})
+    assert r.status_code == 200
+    r = await fd.client.post("/v1/paid-services", json=quote_body(place))
+    assert r.status_code == 422 and r.json()["field"] == "lines.0.item_code"
