@@ -114,9 +114,10 @@ async def work_orders(tech: httpx.AsyncClient, paid_id: str) -> list[dict]:
 
 async def one_work_order(tech: httpx.AsyncClient, paid_id: str, status: str = "open") -> dict:
     async def check() -> dict:
-        [found] = await work_orders(tech, paid_id)
-        assert found["status"] == status and found["kind"] == "paid_service"
-        return found
+        found = await work_orders(tech, paid_id)
+        assert len(found) == 1
+        assert found[0]["status"] == status and found[0]["kind"] == "paid_service"
+        return found[0]
 
     return await eventually(check, within=30, what=f"one {status} work order for {paid_id}")
 
@@ -156,9 +157,9 @@ async def test_paid_service_exactly_once_across_restarts_and_public_notices(
         assert len(await work_orders(tech, paid["id"])) == 1
 
         # the desk learns the work order's reference
-        async def referenced() -> None:
+        async def referenced() -> bool:
             got = await ok(await clerk.get(f"{FD}/paid-services/{paid['id']}"))
-            assert got["work_order_reference"] == order["reference"]
+            return got["work_order_reference"] == order["reference"]
 
         await eventually(referenced, within=30, what="the work order's reference at the desk")
 

@@ -18,6 +18,7 @@ from frontdesk.notices.api import router as notices_router
 from frontdesk.open311.api import admin_router as open311_admin_router
 from frontdesk.open311.api import router as open311_router
 from frontdesk.paid_services.api import router as paid_services_router
+from frontdesk.paid_services.handlers import SUBSCRIPTIONS as PAID_SERVICE_SUBSCRIPTIONS
 from frontdesk.parties.api import router as parties_router
 from frontdesk.payment_status.handlers import SUBSCRIPTIONS as PAYMENT_STATUS_SUBSCRIPTIONS
 from frontdesk.register.api import router as register_router
@@ -62,7 +63,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             Feature("open311", routers=[open311_admin_router], public_routers=[open311_router]),
             Feature("reports", routers=[reports_router]),
             # drafts and actions under /v1; what is published now is public (no bearer token)
-            Feature("paid-services", routers=[paid_services_router]),
+            Feature(
+                "paid-services",
+                routers=[paid_services_router],
+                subscriptions=PAID_SERVICE_SUBSCRIPTIONS,  # engineering's work orders
+            ),
             Feature("notices", routers=[notices_router], public_routers=[notices_public_router]),
         ],
         migrations=Path(__file__).parent / "migrations",

@@ -4,6 +4,7 @@ work order coming back, the callback the sign-off opens, and bad input naming th
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -12,13 +13,18 @@ from sqlalchemy import select
 from frontdesk.app import create_app
 from frontdesk.paid_services import service as paid_services
 from frontdesk.settings import FrontdeskSettings
+from propops.events import new_event
+from propops.events.catalog import subject_for, task_event_type
+from propops.events.payloads import TaskChanged
 from propops.messaging.models import OutboxRow
-from propops.testing.fixtures import RunningApp
+from propops.testing.fixtures import RunningApp, eventually
 
 
 @pytest.fixture
 async def fd(start_service) -> RunningApp:
-    return await start_service(create_app, "frontdesk", settings_cls=FrontdeskSettings)
+    app = await start_service(create_app, "frontdesk", settings_cls=FrontdeskSettings)
+    assert await app.ctx.bus.wait_ready(within=15)
+    return app
 
 
 async def post(fd: RunningApp, path: str, body: dict, status: int = 201) -> dict:
@@ -70,6 +76,25 @@ async def outbox_types(fd: RunningApp) -> list[str]:
         return [t for t in (await session.scalars(select(OutboxRow.type))).all() if "paid" in t]
 
 
+async def work_order_event(fd: RunningApp, paid_id: str, verb: str, msg_id: str | None = None):
+    """Engineering's work order event for the paid service, over real NATS."""
+    task = TaskChanged(
+        task_id="wo-1",
+        reference="W-2026-00001",
+        department="engineering",
+        property_id="p",
+        status=verb,
+        notes="washer replaced" if verb == "completed" else None,
+        kind="paid_service",
+        source_id=paid_id,
+        at=datetime.now(UTC),
+    )
+    event = new_event(task, subject="wo-1", event_type=task_event_type("engineering", verb))
+    await fd.ctx.bus.publish(
+        subject_for(event.type, fd.settings.nats_namespace), event.to_json(), msg_id or event.id
+    )
+
+
 async def complete_work_order(fd: RunningApp, paid_id: str) -> None:
     """What engineering's completed work order does at the desk (the handler's rule)."""
     async with fd.ctx.db.sessions() as session:
@@ -77,6 +102,15 @@ async def complete_work_order(fd: RunningApp, paid_id: str) -> None:
             session, paid_id, "wo-1", "W-2026-00001", "washer replaced", datetime.now(UTC)
         )
         await session.commit()
+
+
+async def status_of(fd: RunningApp, paid_id: str, status: str) -> dict:
+    async def check() -> dict:
+        paid = (await fd.client.get(f"/v1/paid-services/{paid_id}")).json()
+        assert paid["status"] == status, paid["status"]
+        return paid
+
+    return await eventually(check, what=f"paid service {status}")
 
 
 async def test_quote_accept_complete_sign_off(fd: RunningApp, place: dict) -> None:
@@ -94,10 +128,13 @@ async def test_quote_accept_complete_sign_off(fd: RunningApp, place: dict) -> No
     assert r.status_code == 200 and r.json()["status"] == "accepted"
     assert await outbox_types(fd) == ["propops.frontdesk.paid_service.accepted.v1"]
 
-    await complete_work_order(fd, pid)
-    await complete_work_order(fd, pid)  # a repeat changes nothing
-    r = await fd.client.get(f"/v1/paid-services/{pid}")
-    assert r.json()["status"] == "completed" and r.json()["work_order_reference"] == "W-2026-00001"
+    # engineering's work order: made, then completed (the completion delivered twice)
+    await work_order_event(fd, pid, "created")
+    await work_order_event(fd, pid, "completed")
+    await work_order_event(fd, pid, "completed", msg_id=str(uuid.uuid4()))
+    done = await status_of(fd, pid, "completed")
+    assert done["work_order_reference"] == "W-2026-00001"
+    assert done["completion_notes"] == "washer replaced"
     r = await fd.client.post(f"/v1/paid-services/{pid}/cancel", json={"reason": "too late"})
     assert r.status_code == 409 and r.json()["current_state"] == "completed"
     r = await fd.client.post(
@@ -126,6 +163,7 @@ async def test_quote_accept_complete_sign_off(fd: RunningApp, place: dict) -> No
     assert [s["action"] for s in r.json()["history"]] == [
         "quoted",
         "accepted",
+        "work_order_created",
         "completed",
         "signed_off",
         "callback_opened",
