@@ -365,7 +365,6 @@ TONES: dict[str, str] = {
     "quoted": "info",
     "accepted": "accent",
     "signed_off": "ok",
-    "draft": "info",
     "published": "ok",
 }
 

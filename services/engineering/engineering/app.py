@@ -10,9 +10,9 @@ from engineering.equipment.api import router as equipment_router
 from engineering.equipment.handlers import SUBSCRIPTIONS as EQUIPMENT_SUBSCRIPTIONS
 from engineering.maintenance.api import router as maintenance_router
 from engineering.maintenance.job import generator_job
+from engineering.paid_services.handlers import SUBSCRIPTIONS as PAID_SERVICE_SUBSCRIPTIONS
 from engineering.settings import EngineeringSettings
 from engineering.venue_damage.handlers import SUBSCRIPTIONS as VENUE_DAMAGE_SUBSCRIPTIONS
-from engineering.paid_services.handlers import SUBSCRIPTIONS as PAID_SERVICE_SUBSCRIPTIONS
 from propops.feature import Feature
 from propops.service import build_service_app
 from propops.settings import ServiceSettings
