@@ -339,6 +339,15 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("checkpoint %(code)s was scanned already at %(at)s"),
     N_("at must be between the patrol's start and now"),
     N_("checkpoint codes repeat: %(codes)s"),
+    # front desk: notices, paid services
+    N_("property %(property_code)s has no building %(buildings)s"),
+    N_("publish_until must be after publish_from"),
+    N_("the notice's window has ended: publish_until is in the past"),
+    N_("%(property_code)s already has an item '%(item_code)s'"),
+    N_("item '%(item_code)s' is not on the property's price list"),
+    N_("item '%(item_code)s' was withdrawn from the property's price list"),
+    N_("item '%(item_code)s' is listed twice"),
+    N_("%(name)s does not own, rent or live in unit %(building)s %(number)s"),
 )
 
 # What a message with no pattern (or no translation yet) becomes, by status.
@@ -381,6 +390,8 @@ _STATE_GROUP = {
     "handover": "handover_status",
     "document": "document_status",
     "greening job": "greening_status",
+    "notice": "notice_status",
+    "paid service": "paid_service_status",
 }
 _STATUS_GROUPS = tuple(g for g in labels.LABELS if g.endswith("_status"))
 

@@ -56,5 +56,7 @@ add(NavItem("record", "/complaints/new", N_("Record a complaint"), DESK_WRITE, 1
 add(NavItem("callbacks", "/callbacks", N_("Callbacks"), DESK, 12, "phone"))
 add(NavItem("calls", "/calls", N_("Phone log"), DESK, 13, "log"))
 add(NavItem("register", "/register", N_("Register"), DESK, 14, "building"))
+add(NavItem("paid_services", "/paid-services", N_("Paid services"), DESK, 15, "tag"))
+add(NavItem("notices", "/notices", N_("Notices"), DESK, 16, "board"))
 add(NavItem("tasks", "/tasks", N_("Tasks"), DEPARTMENT_ROLES | {"manager"}, 20, "wrench"))
 add(NavItem("accounts", "/fees/accounts", N_("Fee accounts"), FEES, 30, "coins"))

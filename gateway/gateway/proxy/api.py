@@ -23,9 +23,13 @@ from propops.uploads import GATEWAY_DOCUMENTS_UPLOAD
 router = APIRouter(tags=["gateway"])
 
 # Paths a service answers without a bearer token, by service: (path prefix, methods). The
-# service checks what it needs itself (Open311: the app's api_key on POST).
+# service checks what it needs itself (Open311: the app's api_key on POST); the published
+# notices are for anyone to read.
 PUBLIC_PREFIXES: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {
-    "frontdesk": (("open311/v2/", frozenset({"GET", "POST"})),),
+    "frontdesk": (
+        ("open311/v2/", frozenset({"GET", "POST"})),
+        ("public/v1/notices", frozenset({"GET"})),
+    ),
 }
 
 

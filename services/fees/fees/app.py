@@ -14,6 +14,7 @@ from fees.billing_runs.api import router as billing_runs_router
 from fees.billing_runs.jobs import billing_run_job
 from fees.charges.api import router as charges_router
 from fees.contracts.handlers import SUBSCRIPTIONS as CONTRACT_SUBSCRIPTIONS
+from fees.paid_services import handlers as paid_service_handlers
 from fees.payments.api import router as payments_router
 from fees.rates.api import router as rates_router
 from fees.reports.api import router as reports_router
@@ -41,6 +42,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             ),
             Feature("charges", routers=[charges_router]),
             Feature("payments", routers=[payments_router]),
+            Feature("paid-services", subscriptions=paid_service_handlers.subscriptions(settings)),
             task_feature("fees", path="tasks"),
             Feature("reports", routers=[reports_router]),
             Feature("fee-rates", routers=[rates_router]),

@@ -28,3 +28,9 @@ class FeesSettings(ServiceSettings):
         gt=0,
         description="a running billing run untouched this long is resumed (after a restart)",
     )
+    paid_service_due_days: int = Field(
+        default=30,
+        ge=0,
+        le=365,
+        description="days after the sign-off a paid service's charge is due",
+    )

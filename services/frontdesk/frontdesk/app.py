@@ -19,8 +19,12 @@ from frontdesk.documents.api import router as documents_router
 from frontdesk.followups.api import router as followups_router
 from frontdesk.handovers.api import router as handovers_router
 from frontdesk.meetings.api import router as meetings_router
+from frontdesk.notices.api import public_router as notices_public_router
+from frontdesk.notices.api import router as notices_router
 from frontdesk.open311.api import admin_router as open311_admin_router
 from frontdesk.open311.api import router as open311_router
+from frontdesk.paid_services.api import router as paid_services_router
+from frontdesk.paid_services.handlers import SUBSCRIPTIONS as PAID_SERVICE_SUBSCRIPTIONS
 from frontdesk.parties.api import router as parties_router
 from frontdesk.payment_status.handlers import SUBSCRIPTIONS as PAYMENT_STATUS_SUBSCRIPTIONS
 from frontdesk.register.api import router as register_router
@@ -89,6 +93,13 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                 routers=[security_alerts_router],
                 subscriptions=SECURITY_ALERT_SUBSCRIPTIONS,
             ),
+            # drafts and actions under /v1; what is published now is public (no bearer token)
+            Feature(
+                "paid-services",
+                routers=[paid_services_router],
+                subscriptions=PAID_SERVICE_SUBSCRIPTIONS,  # engineering's work orders
+            ),
+            Feature("notices", routers=[notices_router], public_routers=[notices_public_router]),
         ],
         migrations=Path(__file__).parent / "migrations",
         larger_bodies={DOCUMENTS_UPLOAD: upload_body_limit(settings)},

@@ -77,6 +77,23 @@ def contract_event_type(verb: str) -> str:
     return f"propops.leasing.contract.{verb}.v1"
 
 
+NOTICE_VERBS = ("published", "withdrawn")
+PAID_SERVICE_VERBS = ("accepted", "cancelled", "signed_off")
+PAID_SERVICE_EFFECTS = {
+    "accepted": "; engineering makes its work order",
+    "cancelled": "; engineering cancels its work order",
+    "signed_off": "; fees charges the quoted total to the unit, once",
+}
+
+
+def notice_event_type(verb: str) -> str:
+    return f"propops.frontdesk.notice.{verb}.v1"
+
+
+def paid_service_event_type(verb: str) -> str:
+    return f"propops.frontdesk.paid_service.{verb}.v1"
+
+
 _SPECS: tuple[EventSpec, ...] = (
     EventSpec(
         "propops.gateway.user.changed.v1",
@@ -135,6 +152,22 @@ _SPECS: tuple[EventSpec, ...] = (
         "propops.security.release_pass.checked.v1",
         p.ReleasePassChecked,
         "The gate checked a release pass against the goods (released or held); the desk follows.",
+    ),
+    *(
+        EventSpec(
+            notice_event_type(verb),
+            p.NoticeChanged,
+            f"A notice to residents was {verb}.",
+        )
+        for verb in NOTICE_VERBS
+    ),
+    *(
+        EventSpec(
+            paid_service_event_type(verb),
+            p.PaidServiceChanged,
+            f"A paid service was {verb.replace('_', ' ')}{PAID_SERVICE_EFFECTS[verb]}.",
+        )
+        for verb in PAID_SERVICE_VERBS
     ),
     *(
         EventSpec(task_event_type(dept, verb), p.TaskChanged, f"A {dept} {entity} was {verb}.")

@@ -286,6 +286,54 @@ class IncidentReported(BaseModel):
     reported_by: str | None = None
     occurred_at: datetime | None = None
     at: datetime
+# --- front desk: notices and paid services ----------------------------------------------------
+
+
+class NoticeChanged(BaseModel):
+    """frontdesk: a notice to residents was published or withdrawn."""
+
+    notice_id: str
+    property_id: str
+    buildings: list[str] = []
+    category: str
+    title_zh_hant: str
+    title_en: str
+    status: str
+    publish_from: datetime
+    publish_until: datetime
+    actor: str | None = None
+    at: datetime
+
+
+class PaidServiceLine(BaseModel):
+    item_code: str
+    name: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+
+
+class PaidServiceChanged(BaseModel):
+    """frontdesk: a paid service (a billable job for a resident) was accepted, cancelled or
+    signed off. Engineering makes a work order of the accepted one (and cancels it when the
+    service is cancelled); fees charges the quoted ``total`` once when it is signed off."""
+
+    paid_service_id: str
+    reference: str | None = None  # e.g. PS-2026-00003
+    property_id: str
+    unit_id: str
+    party_id: str
+    status: str
+    lines: list[PaidServiceLine] = []
+    total: Decimal
+    notes: str | None = None
+    description: str | None = None  # what engineering reads: the lines and the notes
+    place: Place | None = None  # where to go (on accepted)
+    contact: Contact | None = None  # the resident to call (the phone in full, on accepted)
+    satisfied: bool | None = None
+    reason: str | None = None
+    actor: str | None = None
+    at: datetime
 
 
 # --- leasing ----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import fees.accounts.models
 import fees.billing_runs.models
 import fees.charges.models
 import fees.contracts.models
+import fees.paid_services.models
 import fees.payments.models
 import fees.rates.models  # noqa: F401
 from fees.db import Base

@@ -24,7 +24,11 @@ class CallbackOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: str
-    complaint_id: str
+    complaint_id: str | None = Field(description="the complaint called back about, or")
+    paid_service_id: str | None = Field(
+        default=None, description="the paid service signed off (one of the two)"
+    )
+    paid_service_reference: str | None = Field(default=None, description="e.g. PS-2026-00003")
     complaint_reference: str | None = Field(default=None, description="e.g. C-2026-00042")
     summary: str | None = Field(default=None, description="the complaint's first line")
     complainant_name: str | None = None
@@ -80,6 +84,19 @@ async def record_callback(
 ) -> CallbackOut:
     settings: FrontdeskSettings = request.app.state.settings
     callback = await callbacks.get(session, callback_id, principal)
+    if callback.complaint_id is None:  # a paid service's
+        await callbacks.record_for_paid_service(
+            session,
+            callback,
+            reached=data.reached,
+            satisfaction=data.satisfaction,
+            comment=data.comment,
+            actor=principal.username,
+        )
+        out = CallbackOut.of(callback)
+        await callbacks.with_complainants(session, [out], principal)
+        await session.commit()
+        return out
     complaint = await complaints.get(session, callback.complaint_id)
     async with guard(session, complaint, noun="complaint"):
         await callbacks.record(

@@ -13,13 +13,15 @@ from propops.db import IdMixin, TimestampMixin, UTCDateTime
 
 
 class Callback(IdMixin, TimestampMixin, Base):
+    """A call back to the resident: after a complaint's resolution (one per round), or after a
+    paid service was signed off (one per paid service)."""
+
     __tablename__ = "callbacks"
     # one callback per resolution round: a redelivered completion cannot open a second one
     __table_args__ = (UniqueConstraint("complaint_id", "round", name="uq_callbacks_round"),)
 
-    complaint_id: Mapped[str] = mapped_column(
-        ForeignKey("complaints.id"), index=True, nullable=False
-    )
+    complaint_id: Mapped[str | None] = mapped_column(ForeignKey("complaints.id"), index=True)
+    paid_service_id: Mapped[str | None] = mapped_column(ForeignKey("paid_services.id"), unique=True)
     property_id: Mapped[str] = mapped_column(String(36), index=True, nullable=False)
     round: Mapped[int] = mapped_column(Integer, nullable=False)
     status: Mapped[str] = mapped_column(String(10), index=True, nullable=False, default="due")

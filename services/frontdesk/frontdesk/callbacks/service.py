@@ -16,6 +16,7 @@ from frontdesk.complaints import service as complaints
 from frontdesk.complaints import whereabouts
 from frontdesk.complaints.lifecycle import add_step
 from frontdesk.complaints.models import Complaint
+from frontdesk.paid_services import service as paid_services
 from frontdesk.settings import FrontdeskSettings
 from propops.auth import Principal, get_visible, scope_to_properties
 from propops.db import utcnow
@@ -27,7 +28,9 @@ from propops.masking import phone_for, summary_of
 class CallbackItem(Protocol):
     """What ``with_complainants`` fills in on each callback item."""
 
-    complaint_id: str
+    complaint_id: str | None
+    paid_service_id: str | None
+    paid_service_reference: str | None
     complaint_reference: str | None
     summary: str | None
     complainant_name: str | None
@@ -105,6 +108,42 @@ async def record(
     return callback
 
 
+async def record_for_paid_service(
+    session: AsyncSession,
+    callback: Callback,
+    *,
+    reached: bool,
+    satisfaction: int | None,
+    comment: str | None,
+    actor: str,
+) -> Callback:
+    """The call back after a paid service: an attempt, or (reached) how satisfied the resident
+    is (1-5), on the paid service's history. Nothing reopens: the work was signed for."""
+    if callback.status != "due":
+        raise Conflict("this callback is already done", field="status")
+    if reached and satisfaction is None:
+        raise Invalid(
+            "satisfaction (1-5) is required when the resident was reached", field="satisfaction"
+        )
+    now = utcnow()
+    attempt = {"at": now.isoformat(), "by": actor, "reached": reached, "comment": comment}
+    if reached:
+        attempt["satisfaction"] = satisfaction
+        callback.reached = True
+        callback.satisfaction = satisfaction
+        callback.comment = comment
+        callback.status = "done"
+        callback.done_at = now
+        callback.recorded_by = actor
+        callback.outcome = "closed" if (satisfaction or 0) >= 4 else "unsatisfied"
+    callback.attempts = [*callback.attempts, attempt]
+    assert callback.paid_service_id is not None
+    await paid_services.callback_recorded(
+        session, callback.paid_service_id, actor, reached, satisfaction, comment
+    )
+    return callback
+
+
 def overdue() -> ColumnElement[bool]:
     """Due and past its time."""
     return and_(Callback.status == "due", Callback.due_at < utcnow())
@@ -114,6 +153,7 @@ LIST = ListSpec(
     filters=(
         Filter("status", column=Callback.status, values=("due", "done")),
         Filter("complaint_id", column=Callback.complaint_id, max_length=36),
+        Filter("paid_service_id", column=Callback.paid_service_id, max_length=36),
         Filter("property_id", column=Callback.property_id, max_length=36),
         Filter(
             "overdue",
@@ -139,7 +179,8 @@ async def with_complainants(
     """Fill in on each item who to call and about what: the complainant's name and phone (in
     full for the front desk, who dials it; masked for others), the complaint's reference and
     the first line of its description."""
-    ids = {item.complaint_id for item in items}
+    ids = {item.complaint_id for item in items if item.complaint_id}
+    await paid_services.with_paid_services(session, items, principal)
     if not ids:
         return
     found = {

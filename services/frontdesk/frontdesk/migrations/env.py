@@ -6,7 +6,9 @@ import frontdesk.documents.models
 import frontdesk.followups.models
 import frontdesk.handovers.models
 import frontdesk.meetings.models
+import frontdesk.notices.models
 import frontdesk.open311.models
+import frontdesk.paid_services.models
 import frontdesk.parties.models
 import frontdesk.payment_status.models
 import frontdesk.register.models
