@@ -1,7 +1,7 @@
 """paid service charges
 
 Revision ID: f3368a1182af
-Revises: 312f3feeeded
+Revises: 993540758bd7
 Create Date: 2026-11-27 09:59:04.741283
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import propops.db
 
 revision: str = "f3368a1182af"
-down_revision: str | None = "312f3feeeded"
+down_revision: str | None = "993540758bd7"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

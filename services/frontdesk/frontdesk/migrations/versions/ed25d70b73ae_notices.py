@@ -1,7 +1,7 @@
 """notices
 
 Revision ID: ed25d70b73ae
-Revises: 3169c473c4b8
+Revises: cd9fc8edb280
 Create Date: 2026-11-27 09:50:25.207891
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import propops.db
 
 revision: str = "ed25d70b73ae"
-down_revision: str | None = "3169c473c4b8"
+down_revision: str | None = "cd9fc8edb280"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
