@@ -22,17 +22,23 @@ sync: $(VENV)/.synced
 run: sync
 	$(VENV)/bin/propops up
 
+# The suite runs in parallel processes (pytest-xdist), a test file per process at a time: most of
+# a test's time is waiting for servers it started, so 3 processes fit 2 cores.
+PYTEST_WORKERS ?= 3
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
+
 test: sync
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
 
 # The suite again with every service on PostgreSQL and against the NATS server on the machine,
-# less the browser stories: they drive the same API the in-process portal tests cover on both
-# databases, and they are the slowest part of the suite (CI must stay under 30 minutes).
+# less the browser stories and the whole-system flows (separate processes, the same code paths
+# as `make test` runs on SQLite), but with the system tests marked `also_on_postgres` (replicas
+# on one database, concurrent writers, the fuzz test). CI (`.ci/run`) runs both, under 30 minutes.
 test-pg: sync
 	PROPOPS_TEST_DATABASE_URL=$${PROPOPS_TEST_DATABASE_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/postgres} \
 	PROPOPS_TEST_NATS_URL=$${PROPOPS_TEST_NATS_URL:-nats://127.0.0.1:4222} \
-	$(VENV)/bin/pytest -m "not browser"
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL) -m "not browser and (not system or also_on_postgres)"
 
 lint: sync
 	$(VENV)/bin/ruff check .

@@ -75,6 +75,7 @@ def fuzz(spec: dict[str, Any], base_url: str, headers: dict[str, str]) -> list[s
 
 
 @pytest.mark.system
+@pytest.mark.also_on_postgres
 @pytest.mark.timeout(900)
 def test_api_fuzz_every_service_and_the_gateway(system: System) -> None:
     """The system as ``propops up`` runs it (separate processes); every service's API through

@@ -14,7 +14,7 @@ from propops.testing.fixtures import eventually
 
 from system_harness import System, signed_in
 
-pytestmark = pytest.mark.system
+pytestmark = [pytest.mark.system, pytest.mark.also_on_postgres]
 
 FD = "/api/frontdesk/v1"
 DEPARTMENT_TASKS = {"engineering": "workorders", "cleaning": "tasks", "security": "tasks"}

@@ -19,7 +19,7 @@ from propops.testing.fixtures import eventually
 
 from system_harness import System, signed_in
 
-pytestmark = pytest.mark.system
+pytestmark = [pytest.mark.system, pytest.mark.also_on_postgres]
 
 COMPLAINTS = 16
 VERBS = ("created", "assigned", "started", "completed")
