@@ -17,8 +17,10 @@ from fees.contracts.handlers import SUBSCRIPTIONS as CONTRACT_SUBSCRIPTIONS
 from fees.paid_services import handlers as paid_service_handlers
 from fees.payments.api import router as payments_router
 from fees.rates.api import router as rates_router
+from fees.receipts.api import router as receipts_router
 from fees.reports.api import router as reports_router
 from fees.settings import FeesSettings
+from fees.statements.api import router as statements_router
 from fees.status.api import router as status_router
 from fees.status.sweep import status_sweep_job
 from propops.feature import Feature
@@ -43,6 +45,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             Feature("charges", routers=[charges_router]),
             Feature("payments", routers=[payments_router]),
             Feature("paid-services", subscriptions=paid_service_handlers.subscriptions(settings)),
+            Feature("receipts", routers=[receipts_router]),
+            Feature("statements", routers=[statements_router]),
             task_feature("fees", path="tasks"),
             Feature("reports", routers=[reports_router]),
             Feature("fee-rates", routers=[rates_router]),

@@ -13,6 +13,7 @@ from fees.accounts.service import lock_account_of_unit
 from fees.charges.models import SETTLED, Charge, ChargeStatus
 from fees.payments.models import Payment, PaymentAllocation, PaymentMethod
 from fees.payments.schemas import PaymentIn
+from fees.receipts.service import receipt_number
 from fees.status.service import refresh_status
 from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.db import utcnow
@@ -97,6 +98,7 @@ async def record_payment(
         recorded_by=principal.username if principal else None,
         allocations=[],
     )
+    payment.receipt_number = await receipt_number(session, account)
     session.add(payment)
     account.balance = money(account.balance - data.amount)
     await session.flush()
