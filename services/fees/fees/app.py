@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from fees.accounts.api import router as accounts_router
 from fees.accounts.handlers import SUBSCRIPTIONS as ACCOUNT_SUBSCRIPTIONS
+from fees.arrears.api import router as arrears_router
 from fees.billing_runs.api import router as billing_runs_router
 from fees.billing_runs.jobs import billing_run_job
 from fees.charges.api import router as charges_router
@@ -47,6 +48,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             Feature("paid-services", subscriptions=paid_service_handlers.subscriptions(settings)),
             Feature("receipts", routers=[receipts_router]),
             Feature("statements", routers=[statements_router]),
+            Feature("arrears", routers=[arrears_router]),
             task_feature("fees", path="tasks"),
             Feature("reports", routers=[reports_router]),
             Feature("fee-rates", routers=[rates_router]),
