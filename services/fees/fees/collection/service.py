@@ -203,7 +203,7 @@ async def close_if_cleared(
 async def details(session: AsyncSession, case: CollectionCase) -> dict[str, object]:
     async def rows(model: type, order: ColumnElement[object]) -> list[object]:
         return list(
-            (await session.scalars(select(model).where(model.case_id == case.id).order_by(order)))
+            await session.scalars(select(model).where(model.case_id == case.id).order_by(order))
         )
 
     return {
