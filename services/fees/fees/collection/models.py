@@ -19,7 +19,7 @@ class CollectionCase(IdMixin, TimestampMixin, Base):
     __tablename__ = "collection_cases"
 
     property_id: Mapped[str] = mapped_column(String(36), index=True, nullable=False)
-    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), nullable=False)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True, nullable=False)
     unit_id: Mapped[str] = mapped_column(String(36), index=True, nullable=False)
     status: Mapped[str] = mapped_column(String(10), nullable=False, default=OPEN)
     # the overdue amount when the case was opened

@@ -42,6 +42,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("collection_cases", schema=None) as batch_op:
         batch_op.create_index(
+            batch_op.f("ix_collection_cases_account_id"), ["account_id"], unique=False
+        )
+        batch_op.create_index(
             batch_op.f("ix_collection_cases_property_id"), ["property_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_collection_cases_unit_id"), ["unit_id"], unique=False)
@@ -197,6 +200,7 @@ def downgrade() -> None:
         )
         batch_op.drop_index(batch_op.f("ix_collection_cases_unit_id"))
         batch_op.drop_index(batch_op.f("ix_collection_cases_property_id"))
+        batch_op.drop_index(batch_op.f("ix_collection_cases_account_id"))
 
     op.drop_table("collection_cases")
     # ### end Alembic commands ###
