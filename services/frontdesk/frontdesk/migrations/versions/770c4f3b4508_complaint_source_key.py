@@ -1,7 +1,7 @@
 """complaint source key
 
 Revision ID: 770c4f3b4508
-Revises: 3169c473c4b8
+Revises: 0ba25d319960
 Create Date: 2026-11-27 11:21:14.224317
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "770c4f3b4508"
-down_revision: str | None = "3169c473c4b8"
+down_revision: str | None = "0ba25d319960"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
