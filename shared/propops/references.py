@@ -82,14 +82,16 @@ async def next_reference(
     return format_reference(prefix, year, await next_number(session, prefix, property_id, year))
 
 
-def backfill_references(conn: Connection, table: str, rows: Sequence[Sequence[Any]]) -> int:
+def backfill_references(
+    conn: Connection, table: str, rows: Sequence[Sequence[Any]], *, column_name: str = "reference"
+) -> int:
     """For a migration: give references to records made before references existed.
 
     ``rows`` are ``(id, prefix, property_id, created_at, time_zone)`` oldest first; each gets
     the next number of its counter (the year of its creation in its zone), written to
-    ``table.reference``; the counters end at the last number given. Returns how many."""
+    ``table.<column_name>``; the counters end at the last number given. Returns how many."""
     counters: dict[tuple[str, str, int], int] = {}
-    records = sa_table(table, column("id"), column("reference"))
+    records = sa_table(table, column("id"), column(column_name))
     for record_id, prefix, property_id, created_at, time_zone in rows:
         at = created_at if created_at.tzinfo else created_at.replace(tzinfo=UTC)
         zone_name = time_zone if time_zone and is_valid_time_zone(time_zone) else DEFAULT_TIME_ZONE
@@ -109,7 +111,7 @@ def backfill_references(conn: Connection, table: str, rows: Sequence[Sequence[An
         conn.execute(
             update(records)
             .where(records.c.id == record_id)
-            .values(reference=format_reference(key[0], key[2], counters[key]))
+            .values({column_name: format_reference(key[0], key[2], counters[key])})
         )
     counter_table = ReferenceCounter.__table__
     for (prefix, property_id, year), value in counters.items():

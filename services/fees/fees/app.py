@@ -10,15 +10,19 @@ from fastapi import FastAPI
 
 from fees.accounts.api import router as accounts_router
 from fees.accounts.handlers import SUBSCRIPTIONS as ACCOUNT_SUBSCRIPTIONS
+from fees.arrears.api import router as arrears_router
 from fees.billing_runs.api import router as billing_runs_router
 from fees.billing_runs.jobs import billing_run_job
 from fees.charges.api import router as charges_router
+from fees.collection.api import router as collection_router
 from fees.contracts.handlers import SUBSCRIPTIONS as CONTRACT_SUBSCRIPTIONS
 from fees.paid_services import handlers as paid_service_handlers
 from fees.payments.api import router as payments_router
 from fees.rates.api import router as rates_router
+from fees.receipts.api import router as receipts_router
 from fees.reports.api import router as reports_router
 from fees.settings import FeesSettings
+from fees.statements.api import router as statements_router
 from fees.status.api import router as status_router
 from fees.status.sweep import status_sweep_job
 from propops.feature import Feature
@@ -43,6 +47,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             Feature("charges", routers=[charges_router]),
             Feature("payments", routers=[payments_router]),
             Feature("paid-services", subscriptions=paid_service_handlers.subscriptions(settings)),
+            Feature("receipts", routers=[receipts_router]),
+            Feature("statements", routers=[statements_router]),
+            Feature("arrears", routers=[arrears_router]),
+            Feature("collection", routers=[collection_router]),
             task_feature("fees", path="tasks"),
             Feature("reports", routers=[reports_router]),
             Feature("fee-rates", routers=[rates_router]),

@@ -222,6 +222,11 @@ _SPECS: tuple[EventSpec, ...] = (
         p.BillingRunCompleted,
         "A property's monthly billing run finished: its charges and totals in one summary.",
     ),
+    EventSpec(
+        "propops.fees.owner_opinion.raised.v1",
+        p.OwnerOpinionRaised,
+        "An owner in a collection case raised an opinion; the front desk records a complaint.",
+    ),
 )
 
 CATALOG: dict[str, EventSpec] = {s.type: s for s in _SPECS}

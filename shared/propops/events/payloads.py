@@ -420,6 +420,19 @@ class BillingRunCompleted(BaseModel):
     completed_at: datetime
 
 
+class OwnerOpinionRaised(BaseModel):
+    """fees: in a collection case the owner raised an opinion to be handled as a complaint at
+    the front desk (the debt is not paused)."""
+
+    opinion_id: str
+    case_id: str
+    property_id: str
+    unit_id: str
+    text: str
+    recorded_by: str
+    raised_at: datetime
+
+
 class AccountStatusChanged(BaseModel):
     """fees: a unit's payment status (current / arrears) or amounts due changed."""
 

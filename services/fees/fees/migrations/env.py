@@ -2,6 +2,7 @@
 import fees.accounts.models
 import fees.billing_runs.models
 import fees.charges.models
+import fees.collection.models
 import fees.contracts.models
 import fees.paid_services.models
 import fees.payments.models

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fees.charges.models import Charge
@@ -36,6 +36,9 @@ class Payment(IdMixin, TimestampMixin, Base):
     paid_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     reference: Mapped[str | None] = mapped_column(String(100))
     recorded_by: Mapped[str | None] = mapped_column(String(100))
+    # 收據編號: R-<year>-<n>, gapless per property and year (fees.receipts), taken in the
+    # payment's own transaction
+    receipt_number: Mapped[str | None] = mapped_column(String(24))
 
     allocations: Mapped[list[PaymentAllocation]] = relationship(
         lazy="selectin", order_by="PaymentAllocation.allocated_at", cascade="all, delete-orphan"
@@ -46,6 +49,7 @@ class Payment(IdMixin, TimestampMixin, Base):
         CheckConstraint(
             "unallocated >= 0 AND unallocated <= amount", name="unallocated_within_amount"
         ),
+        UniqueConstraint("property_id", "receipt_number", name="uq_payments_receipt_number"),
     )
 
 

@@ -40,5 +40,8 @@ class PaymentOut(BaseModel):
     paid_at: datetime
     reference: str | None
     recorded_by: str | None
+    receipt_number: str | None = Field(
+        description="收據編號: sequential per property and year, no gaps (R-2026-00042)"
+    )
     allocations: list[AllocationOut]
     created_at: datetime

@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fees.accounts.models import Account
 from fees.accounts.service import lock_account_of_unit
 from fees.charges.models import SETTLED, Charge, ChargeStatus
+from fees.collection.service import close_if_cleared
 from fees.payments.models import Payment, PaymentAllocation, PaymentMethod
 from fees.payments.schemas import PaymentIn
+from fees.receipts.service import receipt_number
 from fees.status.service import refresh_status
 from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.db import utcnow
@@ -97,11 +99,13 @@ async def record_payment(
         recorded_by=principal.username if principal else None,
         allocations=[],
     )
+    payment.receipt_number = await receipt_number(session, account)
     session.add(payment)
     account.balance = money(account.balance - data.amount)
     await session.flush()
     await settle(session, account, now)
     await refresh_status(session, account, today=today, now=now)
+    await close_if_cleared(session, account, today=today)
     return payment
 
 

@@ -7,10 +7,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.complaints import service
+from frontdesk.complaints.from_fees import record_owner_opinion
 from frontdesk.settings import FrontdeskSettings
 from propops.events.catalog import verb_of
 from propops.events.envelope import CloudEvent
-from propops.events.payloads import TaskChanged
+from propops.events.payloads import OwnerOpinionRaised, TaskChanged
 from propops.messaging.subscriptions import On
 
 
@@ -31,4 +32,9 @@ def subscriptions(settings: FrontdeskSettings) -> list[On[Any]]:
             notes=task.notes,
         )
 
-    return [On(TaskChanged, on_task)]
+    async def on_opinion(
+        session: AsyncSession, opinion: OwnerOpinionRaised, event: CloudEvent
+    ) -> None:
+        await record_owner_opinion(session, settings, opinion)
+
+    return [On(TaskChanged, on_task), On(OwnerOpinionRaised, on_opinion)]

@@ -74,6 +74,8 @@ class Complaint(IdMixin, TimestampMixin, Base):
     # Open311: the service code the request was filed under, and the app (API key) that filed it
     service_code: Mapped[str | None] = mapped_column(String(60))
     requested_by_app: Mapped[str | None] = mapped_column(String(36))
+    # what another department's event made it from (e.g. "fees-opinion:<id>"): once per key
+    source_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     # how many timeline steps it has: the next step's ``seq``, bumped with the row
     step_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

@@ -1,0 +1,118 @@
+"""Collection cases: opened only for a unit in arrears and once; attempts, appointments that
+come due, promises, opinions (one raised as a complaint by event) on the case with its version;
+a payment that clears the arrears closes the case in its own transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from test_charges_payments import assert_problem, auth, charge, days, fees, open_unit, pay
+
+from propops.messaging.models import OutboxRow
+from propops.testing.fixtures import RunningApp
+
+__all__ = ["fees"]
+
+
+async def test_a_case_from_opening_to_paid(fees: RunningApp) -> None:
+    prop = f"p-{uuid.uuid4().hex[:8]}"
+    unit, clean = await open_unit(fees, prop), await open_unit(fees, prop)
+    await charge(fees, unit, "300.00", -40)
+    await charge(fees, unit, "100.00", -5)
+    await charge(fees, clean, "50.00", 3)  # not due yet: not in arrears
+
+    r = await fees.client.post("/v1/collection-cases", json={"unit_id": clean})
+    assert_problem(r, 409, "unit_id")
+    r = await fees.client.post("/v1/collection-cases", json={"unit_id": unit})
+    assert r.status_code == 201, r.text
+    case = r.json()
+    assert case["status"] == "open" and case["opening_amount"] == "400.00"
+    assert_problem(
+        await fees.client.post("/v1/collection-cases", json={"unit_id": unit}), 409, "unit_id"
+    )
+    path = f"/v1/collection-cases/{case['id']}"
+
+    r = await fees.client.post(
+        f"{path}/attempts",
+        json={"method": "door", "reached": False, "outcome": "no one home"},
+        headers={"If-Match": str(case["version"])},
+    )
+    assert r.status_code == 200, r.text
+    assert r.headers["ETag"] == f'"{case["version"] + 1}"'
+    stale = await fees.client.post(
+        f"{path}/attempts",
+        json={"method": "phone", "reached": True, "outcome": "x"},
+        headers={"If-Match": str(case["version"])},
+    )
+    assert stale.status_code == 412, stale.text
+    r = await fees.client.post(
+        f"{path}/attempts",
+        json={"method": "phone", "reached": True, "spoke_to": "陳太", "outcome": "will pay"},
+    )
+    assert r.status_code == 200, r.text
+    assert_problem(
+        await fees.client.post(f"{path}/attempts", json={"method": "fax", "reached": True,
+                                                          "outcome": "x"}),
+        422, "method",
+    )  # fmt: skip
+
+    soon = datetime.now(UTC) + timedelta(hours=3)
+    later = datetime.now(UTC) + timedelta(days=20)
+    for at, place in ((later, "管理處"), (soon, "單位門口")):
+        r = await fees.client.post(
+            f"{path}/appointments", json={"at": at.isoformat(), "place": place}
+        )
+        assert r.status_code == 200, r.text
+    r = await fees.client.get(
+        "/v1/collection-appointments", params={"property_id": prop, "due_by": days(1)}
+    )
+    assert [a["place"] for a in r.json()["items"]] == ["單位門口"]
+    r = await fees.client.get("/v1/collection-appointments", params={"property_id": prop})
+    assert [a["place"] for a in r.json()["items"]] == ["單位門口", "管理處"]
+
+    r = await fees.client.post(f"{path}/promises", json={"date": days(7), "amount": "400.00"})
+    assert r.status_code == 200 and r.json()["promises"][0]["amount"] == "400.00", r.text
+    r = await fees.client.post(
+        f"{path}/opinions", json={"text": "電梯經常故障，不願繳費", "raise_complaint": True}
+    )
+    assert r.status_code == 200, r.text
+    r = await fees.client.post(f"{path}/opinions", json={"text": "只是意見"})
+    body = r.json()
+    assert [o["raise_complaint"] for o in body["opinions"]] == [True, False]
+    assert [s["action"] for s in body["history"]] == [
+        "opened", "attempt", "attempt", "appoint", "appoint", "promise", "opinion", "opinion"
+    ]  # fmt: skip
+    async with fees.ctx.db.sessions() as session:
+        raised = (
+            await session.scalars(
+                select(OutboxRow.envelope).where(
+                    OutboxRow.type == "propops.fees.owner_opinion.raised.v1"
+                )
+            )
+        ).all()
+    mine = [e for e in raised if case["id"] in e]
+    assert (
+        len(mine) == 1 and body["opinions"][0]["id"] in mine[0]
+    )  # only the opinion raised as a complaint is published
+    # the debt is not paused: still in arrears, the case still open
+    r = await fees.client.get("/v1/arrears", params={"property_id": prop})
+    assert r.json()["amount"] == "400.00"
+
+    await pay(fees, unit, "300.00")  # part: the case stays open
+    assert (await fees.client.get(path)).json()["status"] == "open"
+    await pay(fees, unit, "100.00")  # cleared
+    closed = (await fees.client.get(path)).json()
+    assert closed["status"] == "closed" and closed["closed_reason"] == "paid"
+    assert closed["history"][-1]["action"] == "settled"
+    r = await fees.client.get("/v1/collection-appointments", params={"property_id": prop})
+    assert r.json()["items"] == []  # a closed case's appointments no longer come due
+    r = await fees.client.post(
+        f"{path}/attempts", json={"method": "door", "reached": False, "outcome": "x"}
+    )
+    assert r.status_code == 409, r.text
+    r = await fees.client.get("/v1/collection-cases", params={"property_id": prop})
+    assert r.json()["total"] == 1
+    r = await fees.client.get(path, headers=auth(fees, "fees", property_ids=["elsewhere"]))
+    assert r.status_code in (403, 404)
