@@ -286,6 +286,8 @@ class IncidentReported(BaseModel):
     reported_by: str | None = None
     occurred_at: datetime | None = None
     at: datetime
+
+
 # --- front desk: notices and paid services ----------------------------------------------------
 
 
