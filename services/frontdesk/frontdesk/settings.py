@@ -28,3 +28,7 @@ class FrontdeskSettings(ServiceSettings):
     documents_dir: Path | None = Field(
         default=None, description="where document files are stored; default: <data_dir>/documents"
     )
+    nonconformance_hours: dict[str, float] = Field(
+        default_factory=lambda: {"minor": 72.0, "major": 24.0},
+        description="JSON: {severity: hours to rectify a nonconformance} (minor, major)",
+    )
