@@ -49,7 +49,7 @@ async def events_of(fd: RunningApp, verb: str) -> list[OutboxRow]:
 
 async def task_completed(fd: RunningApp, nc: dict) -> None:
     payload = TaskChanged(
-        task_id=f"task-{nc['id']}",
+        task_id=str(uuid.uuid5(uuid.NAMESPACE_URL, nc["id"])),  # one task per nonconformance
         reference="T-2026-00001",
         department="cleaning",
         property_id=nc["property_id"],
