@@ -407,6 +407,9 @@ LABELS: dict[str, dict[str, str]] = {
         "schedule": N_("schedule"),
         "hygiene check": N_("hygiene check"),
         "greening job": N_("greening job"),
+        "inspection": N_("inspection"),
+        "inspection template": N_("inspection template"),
+        "nonconformance": N_("nonconformance"),
     },
     "area_kind": {
         "lobby": N_("Lobby"),
@@ -475,6 +478,11 @@ LABELS: dict[str, dict[str, str]] = {
         "progress": N_("Report progress"),
         "scan": N_("Scan a checkpoint"),
         "finish": N_("Finish the patrol"),
+        "record": N_("Record results"),
+        "submit": N_("Submit"),
+        "rectify": N_("Rectify"),
+        "verify": N_("Follow-up check"),
+        "overdue": N_("Mark overdue"),
     },
     # security (保安部)
     "post_kind": {
@@ -530,10 +538,41 @@ LABELS: dict[str, dict[str, str]] = {
         "acknowledged": N_("Acknowledged"),
         "all": N_("All"),
     },
+    "inspection_department": {
+        "security": N_("Security"),
+        "engineering": N_("Engineering"),
+        "cleaning": N_("Cleaning"),
+        "greening": N_("Greening"),
+        "frontdesk": N_("Front desk"),
+        "daily": N_("Daily building inspection"),
+    },
+    "inspection_status": {
+        "draft": N_("Draft"),
+        "submitted": N_("Submitted"),
+    },
+    "inspection_result": {
+        "pass": N_("Pass"),
+        "fail": N_("Fail"),
+        "na": N_("Not applicable"),
+    },
+    "nc_severity": {
+        "minor": N_("Minor"),
+        "major": N_("Major"),
+    },
+    "nonconformance_status": {
+        "open": N_("Open"),
+        "rectified": N_("Rectified"),
+        "closed": N_("Closed"),
+    },
 }
 
 # Badge tone per value (a CSS class; the badge always carries its text too, never colour alone).
 TONES: dict[str, str] = {
+    "rectified": "warn",
+    "fail": "danger",
+    "pass": "ok",
+    "submitted": "ok",
+    "major": "danger",
     "recorded": "info",
     "classified": "info",
     "open": "info",

@@ -18,7 +18,11 @@ from frontdesk.complaints.api import router as complaints_router
 from frontdesk.documents.api import router as documents_router
 from frontdesk.followups.api import router as followups_router
 from frontdesk.handovers.api import router as handovers_router
+from frontdesk.inspections.api import router as inspections_router
 from frontdesk.meetings.api import router as meetings_router
+from frontdesk.nonconformances import service as nonconformances
+from frontdesk.nonconformances.api import router as nonconformances_router
+from frontdesk.nonconformances.handlers import SUBSCRIPTIONS as NONCONFORMANCE_SUBSCRIPTIONS
 from frontdesk.notices.api import public_router as notices_public_router
 from frontdesk.notices.api import router as notices_router
 from frontdesk.open311.api import admin_router as open311_admin_router
@@ -38,6 +42,7 @@ from frontdesk.settings import FrontdeskSettings
 from frontdesk.visits.api import router as visits_router
 from frontdesk.visits.handlers import SUBSCRIPTIONS as VISIT_SUBSCRIPTIONS
 from propops.context import ServiceContext
+from propops.db import utcnow
 from propops.feature import Feature
 from propops.jobs import every, try_lock
 from propops.service import build_service_app
@@ -50,6 +55,15 @@ async def sweep_overdue(ctx: ServiceContext) -> int:
         if not await try_lock(session, "frontdesk-overdue"):
             return 0
         count = await complaints.publish_overdue(session, ctx.settings)  # type: ignore[arg-type]
+        await session.commit()
+        return count
+
+
+async def sweep_overdue_nonconformances(ctx: ServiceContext) -> int:
+    async with ctx.db.sessions() as session:
+        if not await try_lock(session, "frontdesk-nonconformance-overdue"):
+            return 0
+        count = await nonconformances.publish_overdue(session, utcnow())
         await session.commit()
         return count
 
@@ -100,6 +114,19 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                 subscriptions=PAID_SERVICE_SUBSCRIPTIONS,  # engineering's work orders
             ),
             Feature("notices", routers=[notices_router], public_routers=[notices_public_router]),
+            Feature("inspections", routers=[inspections_router]),
+            Feature(
+                "nonconformances",
+                routers=[nonconformances_router],
+                subscriptions=NONCONFORMANCE_SUBSCRIPTIONS,
+                jobs=[
+                    every(
+                        settings.overdue_sweep_seconds,
+                        "nonconformance-overdue",
+                        sweep_overdue_nonconformances,
+                    )
+                ],
+            ),
         ],
         migrations=Path(__file__).parent / "migrations",
         larger_bodies={DOCUMENTS_UPLOAD: upload_body_limit(settings)},

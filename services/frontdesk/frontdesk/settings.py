@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from propops.settings import ServiceSettings
 
@@ -28,3 +28,14 @@ class FrontdeskSettings(ServiceSettings):
     documents_dir: Path | None = Field(
         default=None, description="where document files are stored; default: <data_dir>/documents"
     )
+    nonconformance_hours: dict[str, float] = Field(
+        default_factory=lambda: {"minor": 72.0, "major": 24.0},
+        description="JSON: {severity: hours to rectify a nonconformance} (minor, major)",
+    )
+
+    @field_validator("nonconformance_hours")
+    @classmethod
+    def _both_severities(cls, hours: dict[str, float]) -> dict[str, float]:
+        if set(hours) != {"minor", "major"} or any(h <= 0 for h in hours.values()):
+            raise ValueError("give positive hours for exactly minor and major")
+        return hours

@@ -69,6 +69,13 @@ def complaint_event_type(verb: str) -> str:
 
 
 CONTRACT_VERBS = ("signed", "renewed", "terminated")
+NONCONFORMANCE_VERBS = ("raised", "rectified", "verify_failed", "closed", "overdue")
+
+
+def nonconformance_event_type(verb: str) -> str:
+    """The type of a front-desk ``NonconformanceChanged`` of ``verb`` (``NONCONFORMANCE_VERBS``)."""
+    assert verb in NONCONFORMANCE_VERBS, verb
+    return f"propops.frontdesk.nonconformance.{verb}.v1"
 
 
 def contract_event_type(verb: str) -> str:
@@ -168,6 +175,22 @@ _SPECS: tuple[EventSpec, ...] = (
             f"A paid service was {verb.replace('_', ' ')}{PAID_SERVICE_EFFECTS[verb]}.",
         )
         for verb in PAID_SERVICE_VERBS
+    ),
+    *(
+        EventSpec(
+            nonconformance_event_type(verb),
+            p.NonconformanceChanged,
+            {
+                "raised": "An inspection item failed; the department (greening: cleaning) gets a "
+                "task of kind nonconformance.",
+                "rectified": "The department completed the nonconformance's task; a follow-up "
+                "check is due.",
+                "verify_failed": "The follow-up check failed; the department's task is reopened.",
+                "closed": "The follow-up check passed; the nonconformance is closed.",
+                "overdue": "A nonconformance was not rectified by its deadline (once).",
+            }[verb],
+        )
+        for verb in NONCONFORMANCE_VERBS
     ),
     *(
         EventSpec(task_event_type(dept, verb), p.TaskChanged, f"A {dept} {entity} was {verb}.")

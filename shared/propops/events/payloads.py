@@ -338,6 +338,31 @@ class PaidServiceChanged(BaseModel):
     at: datetime
 
 
+class NonconformanceChanged(BaseModel):
+    """frontdesk: a nonconformance (不合格) found on an inspection round changed state.
+
+    ``raised``: the department's task is made (``task_department``: greening's through
+    cleaning; none for the front desk's own items); ``rectified``: its task was completed, a
+    follow-up check is due; ``verify_failed``: the check failed, the task is reopened;
+    ``closed``: the check passed; ``overdue``: not rectified by ``deadline_at`` (once)."""
+
+    nonconformance_id: str
+    reference: str | None = None
+    inspection_id: str
+    property_id: str
+    department: str
+    task_department: str | None = None
+    item_code: str
+    text: str
+    note: str | None = None
+    location: str | None = None
+    severity: str
+    status: str
+    deadline_at: datetime
+    actor: str | None = None
+    at: datetime
+
+
 # --- leasing ----------------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from propops.events.envelope import CloudEvent
 from propops.events.payloads import ComplaintChanged, ComplaintRerouted, SiteVisited
 from propops.messaging.subscriptions import On
 from propops.tasks import service
+from propops.tasks.nonconformances import nonconformance_subscriptions
 from propops.tasks.service import FRONTDESK
 
 
@@ -82,4 +83,5 @@ def task_subscriptions(department: str) -> list[On[Any]]:
         On(ComplaintRerouted, on_rerouted),
         On(ComplaintChanged, on_reopened, verbs=("reopened",)),
         On(ComplaintChanged, on_cancelled, verbs=("cancelled",)),
+        *nonconformance_subscriptions(department),
     ]

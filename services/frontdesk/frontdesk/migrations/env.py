@@ -5,7 +5,9 @@ import frontdesk.complaints.models
 import frontdesk.documents.models
 import frontdesk.followups.models
 import frontdesk.handovers.models
+import frontdesk.inspections.models
 import frontdesk.meetings.models
+import frontdesk.nonconformances.models
 import frontdesk.notices.models
 import frontdesk.open311.models
 import frontdesk.paid_services.models
