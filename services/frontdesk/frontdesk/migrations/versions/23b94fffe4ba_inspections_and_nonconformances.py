@@ -1,7 +1,7 @@
 """inspections and nonconformances
 
 Revision ID: 23b94fffe4ba
-Revises: 0ba25d319960
+Revises: 770c4f3b4508
 Create Date: 2026-11-27 11:17:38.564755
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import propops.db
 
 revision: str = "23b94fffe4ba"
-down_revision: str | None = "0ba25d319960"
+down_revision: str | None = "770c4f3b4508"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
