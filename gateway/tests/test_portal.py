@@ -259,6 +259,8 @@ def test_every_value_a_service_answers_has_its_label() -> None:
     """A label group named after a service's values names every one of them (a missing one shows
     the raw value in a badge, e.g. ``voided``)."""
     from fees.charges.models import ChargeKind, ChargeStatus
+    from fees.collection.schemas import Method as CollectionMethod
+    from fees.collection.service import CASE as COLLECTION_CASE
     from fees.payments.models import PaymentMethod
     from propops.tasks.models import STATUSES, TASK_KINDS
 
@@ -266,6 +268,8 @@ def test_every_value_a_service_answers_has_its_label() -> None:
         "charge_status": [s.value for s in ChargeStatus],
         "charge_kind": [k.value for k in ChargeKind],
         "payment_method": [m.value for m in PaymentMethod],
+        "collection_method": [m.value for m in CollectionMethod],
+        "collection_action": ["opened", *COLLECTION_CASE.table],
         "task_status": list(STATUSES),
         "task_kind": list(TASK_KINDS),
     }.items():

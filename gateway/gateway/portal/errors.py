@@ -230,6 +230,10 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("charge was already voided by %(user)s: %(reason)s"),
     N_("a payment cannot be dated in the future"),
     N_("unit %(unit_id)s has no fee account"),
+    N_("unit %(unit_id)s is not in arrears"),
+    N_("unit %(unit_id)s has an open collection case"),
+    N_("'from' must not be after 'to'"),
+    N_("a statement covers at most %(days)s days"),
     N_(
         "the property already has a rate from %(day)s (rate %(rate_id)s); add the new rate from "
         "another day"
@@ -383,6 +387,7 @@ _STATE_GROUP = {
     "venue booking": "booking_status",
     "ad placement": "ad_status",
     "visit": "visit_status",
+    "collection case": "collection_status",
     "visitor": "visit_status",
     "release pass": "release_pass_status",
     "booking": "meeting_booking_status",

@@ -161,6 +161,22 @@ LABELS: dict[str, dict[str, str]] = {
         "autopay": N_("Autopay"),
         "other": N_("Other"),
     },
+    "collection_status": {
+        "open": N_("Open"),
+        "closed": N_("Closed"),
+    },
+    "collection_method": {
+        "door": N_("At the door"),
+        "phone": N_("By phone"),
+    },
+    "collection_action": {
+        "opened": N_("Case opened"),
+        "attempt": N_("Collection attempt"),
+        "appoint": N_("Appointment made"),
+        "promise": N_("Promise to pay"),
+        "opinion": N_("Opinion raised"),
+        "settled": N_("Settled by a payment"),
+    },
     "visit_status": {
         "expected": N_("Expected"),
         "on_site": N_("On site"),
@@ -371,6 +387,7 @@ LABELS: dict[str, dict[str, str]] = {
         "record": N_("record"),
         "complaint": N_("complaint"),
         "task": N_("task"),
+        "collection case": N_("collection case"),
         "work order": N_("work order"),
         "property": N_("property"),
         "unit": N_("unit"),
