@@ -49,6 +49,27 @@ def _playwright_api():
     return sync_playwright
 
 
+# Playwright waits 30 s by default; the suite runs in parallel processes on 2 cores, where a page
+# (a system's first request, a screenshot of a long page) can take longer without being wrong.
+PAGE_TIMEOUT_MS = 90_000
+
+
+def _patient(browser: Any) -> None:
+    """Every context and page the test makes waits up to PAGE_TIMEOUT_MS."""
+    new_context = browser.new_context
+
+    def patient_context(*args: Any, **kwargs: Any) -> Any:
+        context = new_context(*args, **kwargs)
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
+        return context
+
+    def patient_page(*args: Any, **kwargs: Any) -> Any:
+        return patient_context(*args, **kwargs).new_page()
+
+    browser.new_context = patient_context
+    browser.new_page = patient_page
+
+
 def in_browser(body: Callable[[Any], T]) -> T:
     """Run ``body(browser)`` with a headless Chromium, in a thread of its own: Playwright's sync
     API runs an event loop, which must not meet pytest-asyncio's."""
@@ -57,6 +78,7 @@ def in_browser(body: Callable[[Any], T]) -> T:
         sync_playwright = _playwright_api()
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            _patient(b)
             try:
                 return body(b)
             finally:
