@@ -32,7 +32,7 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 DESK = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # Waits for the system (an event to cross NATS, a page to answer); generous on a shared machine.
-WAIT_MS = 30_000
+WAIT_MS = 90_000  # see PAGE_TIMEOUT_MS
 T = TypeVar("T")
 
 
@@ -51,7 +51,7 @@ def _playwright_api():
 
 # Playwright waits 30 s by default; the suite runs in parallel processes on 2 cores, where a page
 # (a system's first request, a screenshot of a long page) can take longer without being wrong.
-PAGE_TIMEOUT_MS = 90_000
+PAGE_TIMEOUT_MS = WAIT_MS
 
 
 def _patient(browser: Any) -> None:
