@@ -34,11 +34,13 @@ test: sync
 # The suite again with every service on PostgreSQL and against the NATS server on the machine,
 # less the browser stories and the whole-system flows (separate processes, the same code paths
 # as `make test` runs on SQLite), but with the system tests marked `also_on_postgres` (replicas
-# on one database, concurrent writers, the fuzz test). CI (`.ci/run`) runs both, under 30 minutes.
+# on one database, concurrent writers, the fuzz test). The gateway's own tests run there only for
+# its inputs (what PostgreSQL refuses). CI (`.ci/run`) runs both, under 30 minutes.
 test-pg: sync
 	PROPOPS_TEST_DATABASE_URL=$${PROPOPS_TEST_DATABASE_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/postgres} \
 	PROPOPS_TEST_NATS_URL=$${PROPOPS_TEST_NATS_URL:-nats://127.0.0.1:4222} \
-	$(VENV)/bin/pytest $(PYTEST_PARALLEL) -m "not browser and (not system or also_on_postgres)"
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL) -m "not browser and (not system or also_on_postgres)" \
+		shared/tests services tests gateway/tests/test_gateway_inputs.py
 
 lint: sync
 	$(VENV)/bin/ruff check .
