@@ -35,7 +35,7 @@ def _placeholders(paramstyle: str, n: int) -> list[str]:
         return [f"${i + 1}" for i in range(n)]
     if paramstyle in ("format", "pyformat"):
         return ["%s"] * n
-    raise NotImplementedError(f"paramstyle {paramstyle}")
+    raise RuntimeError(f"no bulk insert for a database driver with paramstyle {paramstyle!r}")
 
 
 async def insert_many(
