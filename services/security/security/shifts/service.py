@@ -15,14 +15,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import Select, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propops.auth import Principal, get_visible, scope_to_properties
 from propops.directory.service import require_member
 from propops.errors import Conflict, Invalid
 from propops.lists import Filter, ListQuery, ListSpec
+from propops.roster import first_overlap, take_turns
 from security.posts.models import Post
 from security.posts.service import get_post
 from security.shifts.models import GuardLock, Shift
@@ -33,23 +32,12 @@ DEPARTMENT = "security"
 
 async def lock_guard(session: AsyncSession, guard: str) -> None:
     """Take the guard's roster lock until the transaction ends."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(GuardLock).values(guard=guard, changes=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[GuardLock.guard], set_={"changes": GuardLock.changes + 1}
-    )
-    await session.execute(stmt)
+    await take_turns(session, GuardLock, guard)
 
 
 async def clash(session: AsyncSession, guard: str, start: datetime, end: datetime) -> Shift | None:
     """The guard's first shift overlapping ``[start, end)``, if any."""
-    return await session.scalar(
-        select(Shift)
-        .where(Shift.guard == guard, Shift.start < end, Shift.end > start)
-        .order_by(Shift.start, Shift.id)
-        .limit(1)
-    )
+    return await first_overlap(session, Shift, start, end, Shift.guard == guard)
 
 
 async def create_shift(session: AsyncSession, data: ShiftIn, principal: Principal) -> Shift:
