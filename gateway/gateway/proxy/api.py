@@ -36,7 +36,10 @@ PUBLIC_PREFIXES: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {
 # A manager's decisions on a department's records (the service mounts them for managers only,
 # ``Feature.manager_routers``): POSTs a manager may send although managers only read the rest.
 MANAGER_ACTIONS: dict[str, tuple[re.Pattern[str], ...]] = {
-    "frontdesk": (re.compile(r"v1/release-passes/[0-9A-Za-z_-]+/override"),),
+    "frontdesk": (
+        re.compile(r"v1/release-passes/[0-9A-Za-z_-]+/override"),
+        re.compile(r"v1/leave-requests/[0-9A-Za-z_-]+/(approve|refuse)"),
+    ),
 }
 
 

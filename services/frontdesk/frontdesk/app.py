@@ -1,7 +1,8 @@
 """Front desk (前臺): the property register, parties and occupancy, complaints, callbacks,
 the phone log, Open311, the unit payment status copied from fees, visitors and release
 passes, meeting rooms and their bookings, the desk's follow-ups, shift handovers and the
-document archive, and the security alerts copied from security."""
+document archive, the security alerts copied from security, and the desk's own staff: shifts,
+leave, clock-in/out and training."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from frontdesk.documents.api import router as documents_router
 from frontdesk.followups.api import router as followups_router
 from frontdesk.handovers.api import router as handovers_router
 from frontdesk.inspections.api import router as inspections_router
+from frontdesk.leave_requests.api import manager_router as leave_manager_router
+from frontdesk.leave_requests.api import router as leave_router
 from frontdesk.meetings.api import router as meetings_router
 from frontdesk.nonconformances import service as nonconformances
 from frontdesk.nonconformances.api import router as nonconformances_router
@@ -39,6 +42,8 @@ from frontdesk.reports.api import router as reports_router
 from frontdesk.security_alerts.api import router as security_alerts_router
 from frontdesk.security_alerts.handlers import SUBSCRIPTIONS as SECURITY_ALERT_SUBSCRIPTIONS
 from frontdesk.settings import FrontdeskSettings
+from frontdesk.staff_shifts.api import router as staff_shifts_router
+from frontdesk.training.api import router as training_router
 from frontdesk.visits.api import router as visits_router
 from frontdesk.visits.handlers import SUBSCRIPTIONS as VISIT_SUBSCRIPTIONS
 from propops.context import ServiceContext
@@ -115,6 +120,12 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             ),
             Feature("notices", routers=[notices_router], public_routers=[notices_public_router]),
             Feature("inspections", routers=[inspections_router]),
+            Feature("staff-shifts", routers=[staff_shifts_router]),
+            # requests and cancellations by the desk; approve and refuse by the supervisor
+            Feature(
+                "leave-requests", routers=[leave_router], manager_routers=[leave_manager_router]
+            ),
+            Feature("training", routers=[training_router]),
             Feature(
                 "nonconformances",
                 routers=[nonconformances_router],

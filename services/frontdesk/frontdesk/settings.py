@@ -28,6 +28,12 @@ class FrontdeskSettings(ServiceSettings):
     documents_dir: Path | None = Field(
         default=None, description="where document files are stored; default: <data_dir>/documents"
     )
+    staff_arrival_minutes: int = Field(
+        default=20,
+        ge=0,
+        le=240,
+        description="minutes before a desk shift's start its clerk is to clock in (the manual: 20)",
+    )
     nonconformance_hours: dict[str, float] = Field(
         default_factory=lambda: {"minor": 72.0, "major": 24.0},
         description="JSON: {severity: hours to rectify a nonconformance} (minor, major)",

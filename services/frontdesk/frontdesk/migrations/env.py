@@ -6,6 +6,7 @@ import frontdesk.documents.models
 import frontdesk.followups.models
 import frontdesk.handovers.models
 import frontdesk.inspections.models
+import frontdesk.leave_requests.models
 import frontdesk.meetings.models
 import frontdesk.nonconformances.models
 import frontdesk.notices.models
@@ -16,6 +17,8 @@ import frontdesk.payment_status.models
 import frontdesk.register.models
 import frontdesk.release_passes.models
 import frontdesk.security_alerts.models
+import frontdesk.staff_shifts.models
+import frontdesk.training.models
 import frontdesk.visits.models  # noqa: F401 - registers the tables
 from frontdesk.db import Base
 from propops.migrations import run_env

@@ -1,0 +1,132 @@
+"""Rules of leave requests (請假).
+
+- The user is an active front-desk user (422 naming ``user``); a request overlapping another
+  requested or approved leave of the same user is a 409 naming ``from`` (``leave_id``).
+- A life cycle: requested -> approved | refused (by the supervisor: a manager, never for their
+  own leave, 403) | cancelled; approved -> cancelled. Refusing needs a reason.
+- Approving flags the user's scheduled shifts on those days ``uncovered`` (the supervisor then
+  reassigns or cancels them); cancelling an approved leave clears the flags of the shifts still
+  assigned to the user. Both take the user's turn first (``staff_locks``), like the roster.
+- Cancelled by the user, whoever entered the request, or an admin (403 otherwise).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from frontdesk.leave_requests.models import LEAVE_KINDS, LEAVE_STATES, LeaveRequest
+from frontdesk.leave_requests.schemas import LeaveIn
+from frontdesk.staff_shifts import service as shifts
+from propops.auth import Principal
+from propops.db import utcnow
+from propops.directory.service import require_member
+from propops.errors import Conflict, Forbidden, NotFound
+from propops.lifecycle import Lifecycle
+from propops.lists import Filter, ListQuery, ListSpec
+
+LEAVE = Lifecycle(
+    "leave request",
+    {
+        "approve": (("requested",), "approved"),
+        "refuse": (("requested",), "refused"),
+        "cancel": (("requested", "approved"), "cancelled"),
+    },
+)
+
+
+async def request(session: AsyncSession, data: LeaveIn, principal: Principal) -> LeaveRequest:
+    await require_member(session, data.user, shifts.DEPARTMENT, field="user")
+    await shifts.lock_user(session, data.user)
+    other = await session.scalar(
+        select(LeaveRequest)
+        .where(
+            LeaveRequest.user == data.user,
+            LeaveRequest.status.in_(("requested", "approved")),
+            LeaveRequest.date_from <= data.date_to,
+            LeaveRequest.date_to >= data.date_from,
+        )
+        .limit(1)
+    )
+    if other is not None:
+        raise Conflict(
+            f"{data.user} already has leave {other.status} from {other.date_from} to "
+            f"{other.date_to}",
+            field="from",
+            leave_id=other.id,
+        )
+    leave = LeaveRequest(
+        user=data.user,
+        date_from=data.date_from,
+        date_to=data.date_to,
+        kind=data.kind,
+        reason=data.reason,
+        status="requested",
+        requested_by=principal.username,
+    )
+    session.add(leave)
+    await session.flush()
+    return leave
+
+
+async def get(session: AsyncSession, leave_id: str) -> LeaveRequest:
+    leave = await session.get(LeaveRequest, leave_id)
+    if leave is None:
+        raise NotFound(f"leave request {leave_id} not found", field="leave_id")
+    return leave
+
+
+def _decider(leave: LeaveRequest, principal: Principal) -> None:
+    if principal.username == leave.user:
+        raise Forbidden("no one decides on their own leave", field="decided_by")
+
+
+async def approve(session: AsyncSession, leave: LeaveRequest, principal: Principal) -> None:
+    LEAVE.check(leave, "approve")
+    _decider(leave, principal)
+    await shifts.lock_user(session, leave.user)
+    leave.decided_by = principal.username
+    leave.decided_at = utcnow()
+    await LEAVE.apply(session, leave, "approve")
+    await shifts.uncover(session, leave)
+
+
+async def refuse(
+    session: AsyncSession, leave: LeaveRequest, reason: str, principal: Principal
+) -> None:
+    LEAVE.check(leave, "refuse")
+    _decider(leave, principal)
+    leave.decided_by = principal.username
+    leave.decided_at = utcnow()
+    leave.refusal_reason = reason.strip()
+    await LEAVE.apply(session, leave, "refuse")
+
+
+async def cancel(session: AsyncSession, leave: LeaveRequest, principal: Principal) -> None:
+    LEAVE.check(leave, "cancel")
+    if principal.username not in (leave.user, leave.requested_by) and not principal.is_admin:
+        raise Forbidden(
+            f"only {leave.user} or whoever entered the request cancels it", field="user"
+        )
+    await shifts.lock_user(session, leave.user)
+    was_approved = leave.status == "approved"
+    leave.cancelled_by = principal.username
+    await LEAVE.apply(session, leave, "cancel")
+    if was_approved:
+        await shifts.cover_again(session, leave)
+
+
+LIST = ListSpec(
+    filters=(
+        Filter("user", column=LeaveRequest.user, max_length=80),
+        Filter("status", column=LeaveRequest.status, values=LEAVE_STATES),
+        Filter("kind", column=LeaveRequest.kind, values=LEAVE_KINDS),
+    ),
+    sort={"from": LeaveRequest.date_from, "created_at": LeaveRequest.created_at},
+    default_sort="-created_at",
+    id_column=LeaveRequest.id,
+)
+
+
+def list_query(query: ListQuery) -> Select[tuple[LeaveRequest]]:
+    return LIST.apply(select(LeaveRequest), query)
