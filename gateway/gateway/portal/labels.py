@@ -331,6 +331,34 @@ LABELS: dict[str, dict[str, str]] = {
     "follow_up_kind": {
         "missing_equipment": N_("Equipment missing"),
     },
+    "staff_shift_status": {
+        "scheduled": N_("Scheduled"),
+        "on_duty": N_("On duty"),
+        "done": N_("Done"),
+        "cancelled": N_("Cancelled"),
+    },
+    "staff_flag": {
+        "uncovered": N_("Uncovered"),
+        "late": N_("Late"),
+        "absent": N_("Absent"),
+    },
+    "leave_status": {
+        "requested": N_("Requested"),
+        "approved": N_("Approved"),
+        "refused": N_("Refused"),
+        "cancelled": N_("Cancelled"),
+        "all": N_("All"),
+    },
+    "leave_kind": {
+        "annual": N_("Annual leave"),
+        "sick": N_("Sick leave"),
+        "personal": N_("Personal leave"),
+        "other": N_("Other leave"),
+    },
+    "course_kind": {
+        "induction": N_("Pre-job training"),
+        "in_service": N_("In-service training"),
+    },
     "handover_status": {
         "pending": N_("Pending"),
         "acknowledged": N_("Acknowledged"),
@@ -653,6 +681,12 @@ TONES: dict[str, str] = {
     "accepted": "accent",
     "signed_off": "ok",
     "published": "ok",
+    "scheduled": "info",
+    "on_duty": "accent",
+    "uncovered": "danger",
+    "late": "warn",
+    "absent": "danger",
+    "refused": "muted",
 }
 
 
