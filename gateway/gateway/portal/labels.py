@@ -332,15 +332,15 @@ LABELS: dict[str, dict[str, str]] = {
         "missing_equipment": N_("Equipment missing"),
     },
     "staff_shift_status": {
-        "scheduled": N_("Scheduled"),
+        "scheduled": N_("On the roster"),
         "on_duty": N_("On duty"),
         "done": N_("Done"),
         "cancelled": N_("Cancelled"),
     },
     "staff_flag": {
         "uncovered": N_("Uncovered"),
-        "late": N_("Late"),
-        "absent": N_("Absent"),
+        "late": N_("Late arrival"),
+        "absent": N_("Absent from shift"),
     },
     "leave_status": {
         "requested": N_("Requested"),

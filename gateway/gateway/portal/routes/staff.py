@@ -292,7 +292,7 @@ async def leave_action(
         ctx["error"] = exc.detail or fm.gettext("That did not work; reload and try again.")
         return render(request, "staff/leave.html", ctx, status=exc.status, nav_key="staff")
     if action == "approve":  # the shifts it uncovers, to reassign
-        return redirect(request, "/staff?uncovered=1")
+        return redirect(request, "/staff")
     return redirect(request, "/staff/leave")
 
 
