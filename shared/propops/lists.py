@@ -27,6 +27,7 @@ SQLite and PostgreSQL). Phone numbers are matched on their digits alone (:func:`
 from __future__ import annotations
 
 import inspect
+import keyword
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -124,8 +125,16 @@ class Filter:
         assert self.column is not None, f"filter {self.name} maps onto nothing"
         return self.column == value
 
+    @property
+    def argument(self) -> str:
+        """The dependency's argument for the parameter: its name, or ``from_`` for ``from``
+        (a Python keyword; the query parameter keeps its name as the alias)."""
+        return f"{self.name}_" if keyword.iskeyword(self.name) else self.name
+
     def parameter(self) -> inspect.Parameter:
         extra: dict[str, Any] = {}
+        if self.argument != self.name:
+            extra["alias"] = self.name
         if self.type is int:
             extra.update(ge=self.ge, le=self.le)
         elif self.type is str:
@@ -133,7 +142,7 @@ class Filter:
         if self.values is not None:
             extra["json_schema_extra"] = {"enum": list(self.values)}
         return inspect.Parameter(
-            self.name,
+            self.argument,
             inspect.Parameter.KEYWORD_ONLY,
             default=Query(None, description=self.description, **extra),
             annotation=self.type,  # optional by its default (None): no anyOf-null in the schema
@@ -230,7 +239,7 @@ class ListSpec:
                     )
             values: dict[str, Any] = {}
             for name, flt in filters.items():
-                value = kwargs.get(name)
+                value = kwargs.get(flt.argument)
                 if value is None or value == "":  # an empty form field filters nothing
                     continue
                 if flt.values is not None and value not in flt.values:

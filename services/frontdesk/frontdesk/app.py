@@ -1,7 +1,8 @@
 """Front desk (前臺): the property register, parties and occupancy, complaints, callbacks,
 the phone log, Open311, the unit payment status copied from fees, visitors and release
 passes, meeting rooms and their bookings, the desk's follow-ups, shift handovers and the
-document archive, and the security alerts copied from security."""
+document archive, the security alerts copied from security, and the supervisor's signed
+daily reviews."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from frontdesk.commitments.api import router as commitments_router
 from frontdesk.complaints import handlers as complaint_handlers
 from frontdesk.complaints import service as complaints
 from frontdesk.complaints.api import router as complaints_router
+from frontdesk.daily_reviews.api import router as daily_reviews_router
 from frontdesk.documents.api import router as documents_router
 from frontdesk.followups.api import router as followups_router
 from frontdesk.handovers.api import router as handovers_router
@@ -115,6 +117,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             ),
             Feature("notices", routers=[notices_router], public_routers=[notices_public_router]),
             Feature("inspections", routers=[inspections_router]),
+            Feature("daily-reviews", routers=[daily_reviews_router]),
             Feature(
                 "nonconformances",
                 routers=[nonconformances_router],
