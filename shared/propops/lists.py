@@ -32,6 +32,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Depends, Query, Request
@@ -104,8 +105,9 @@ def contains(*columns: ColumnElement[str]) -> Callable[[str], ColumnElement[bool
 class Filter:
     """One query parameter of a list.
 
-    ``type`` is ``str``, ``int``, ``bool`` or ``date``; ``values`` makes it an enum. It maps
-    onto the query either as ``column == value`` or through ``where(value)`` (a condition).
+    ``type`` is ``str``, ``int``, ``bool``, ``date`` or ``datetime`` (ISO 8601); ``values``
+    makes it an enum. It maps onto the query either as ``column == value`` or through
+    ``where(value)`` (a condition, e.g. :func:`from_instant`).
     """
 
     name: str
@@ -298,6 +300,30 @@ def _not_one_of(name: str, value: Any, allowed: tuple[str, ...]) -> Invalid:
     )
 
 
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def from_instant(column: ColumnElement[datetime]) -> Callable[[datetime], ColumnElement[bool]]:
+    """A ``where`` for the start of a time window: ``column`` at or after the instant (a time
+    without an offset is UTC). With :func:`before_instant`, a local day is the two UTC
+    instants of ``propops.timezones.day_window``."""
+
+    def where(value: datetime) -> ColumnElement[bool]:
+        return column >= _utc(value)
+
+    return where
+
+
+def before_instant(column: ColumnElement[datetime]) -> Callable[[datetime], ColumnElement[bool]]:
+    """A ``where`` for the end of a time window: ``column`` before the instant (excluded)."""
+
+    def where(value: datetime) -> ColumnElement[bool]:
+        return column < _utc(value)
+
+    return where
+
+
 def boolean(
     condition: Callable[[], ColumnElement[bool]],
 ) -> Callable[[bool], ColumnElement[bool]]:
@@ -314,9 +340,11 @@ __all__ = [
     "ListQuery",
     "ListSpec",
     "UnknownParameter",
+    "before_instant",
     "boolean",
     "contains",
     "digits",
+    "from_instant",
     "keep_search_text",
     "normalize",
     "search_text",

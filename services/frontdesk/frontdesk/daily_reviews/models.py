@@ -1,4 +1,4 @@
-"""The supervisor's daily review (每日檢討): signed once per property and local day."""
+"""The supervisor's daily review (每日查閱工作記錄): signed once per property and local day."""
 
 from __future__ import annotations
 
