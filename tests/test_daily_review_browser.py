@@ -76,7 +76,7 @@ def story(browser, office: Office) -> None:
     assert clerk.inner_text("[data-kpi=handovers_pending]").strip() == "1"
     # staff shifts are not built yet: attendance is marked unavailable in words
     assert clerk.locator("#attendance [data-unavailable]").count() == 1
-    assert "暫時無法取得" in clerk.inner_text("#attendance")
+    assert "暫時無法從" in clerk.inner_text("#attendance")
     screenshot(clerk, "desk-daily-review")
 
     clerk.fill("#f-notes", "B座升降機保養未完成，明早跟進。")
@@ -84,6 +84,7 @@ def story(browser, office: Office) -> None:
     clerk.wait_for_selector("[data-signature]")
     assert "由 clerk 於" in clerk.inner_text("#signature")
     assert "明早跟進" in clerk.inner_text("#signature")
+    clerk.evaluate("window.scrollTo(0, 0)")  # back above the #signature anchor
     screenshot(clerk, "desk-daily-review-signed")
 
     boss = phone.new_page()

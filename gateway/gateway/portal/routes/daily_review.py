@@ -23,7 +23,7 @@ FD = lookups.FD
 VIEW = "/api/views/daily-review"
 REVIEWERS = frozenset({"frontdesk", "manager"})
 
-nav.add(NavItem("daily_review", "/daily-review", N_("Daily review"), REVIEWERS, 9, "log"))
+nav.add(NavItem("daily_review", "/daily-review", N_("Daily review"), REVIEWERS, 17, "log"))
 
 
 def _require_reviewer(user: PortalUser) -> None:
