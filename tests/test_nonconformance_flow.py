@@ -1,6 +1,7 @@
 """The nonconformance loop across services through the gateway, with the cleaning service
 restarted in the middle: inspection -> failed item -> cleaning task -> completed -> check failed
--> task reopened -> completed -> check passed -> closed; each step exactly once."""
+-> task reopened -> completed -> check passed -> closed; each step exactly once, and each
+step counted once in the day's review (``/api/views/daily-review``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from propops.testing.fixtures import eventually
+from propops.timezones import today_in
 
 from system_harness import System, signed_in
 
@@ -115,3 +117,24 @@ async def test_nonconformance_loop_with_a_restart(make_system) -> None:
         ]
         r = await cleaner.get(f"{CL}/tasks", params={"source_id": nc_id})
         assert r.json()["total"] == 1  # exactly one task across the restart
+
+        # the supervisor's daily review counts each step of the day once
+        r = await clerk.get(
+            "/api/views/daily-review",
+            params={"property_id": prop["id"], "date": today_in(prop["time_zone"]).isoformat()},
+        )
+        assert r.status_code == 200, r.text
+        view = r.json()
+        down = {u["service"] for u in view["unavailable"] if u["part"] != "attendance"}
+        assert not down & {"frontdesk", "cleaning"}, view["unavailable"]
+        [greening_day] = view["frontdesk"]["inspections"]
+        assert greening_day == {
+            "department": "greening",
+            "inspections": 1,
+            "raised": 1,
+            "verified": 2,  # failed once, then passed
+            "closed": 1,
+            "open": 0,
+        }
+        tasks = {d["department"]: (d["opened"], d["completed"]) for d in view["departments"]}
+        assert tasks["cleaning"] == (1, 1)

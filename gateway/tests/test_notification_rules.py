@@ -46,3 +46,25 @@ def test_who_hears_of_what() -> None:
     assert (d.audience, d.kind) == ("manager", "complaint_overdue")
     assert text_of(d.kind, d.params) == "Complaint overdue: response deadline missed"
     assert text_of(d.kind, d.params, translations("zh-Hant").gettext) == "投訴逾期：已過回應期限"
+
+
+def test_a_signed_daily_review_tells_the_managers_of_the_property() -> None:
+    from datetime import date
+
+    from propops.events.payloads import DailyReviewSigned
+
+    signed = DailyReviewSigned(
+        review_id="r1",
+        property_id="p1",
+        date=date(2026, 11, 26),
+        signed_by="sue",
+        signed_at=NOW,
+        notes="Lift B still out of order.",
+    )
+    [d] = drafts_for(signed, new_event(signed))
+    assert (d.audience, d.property_id, d.kind) == ("manager", "p1", "daily_review_signed")
+    assert d.params["description"] == "Lift B still out of order."
+    assert text_of(d.kind, d.params) == "Daily review of 2026-11-26 signed by sue"
+    assert text_of(d.kind, d.params, translations("zh-Hant").gettext) == (
+        "2026-11-26 每日查閱工作記錄已由 sue 簽署"
+    )

@@ -27,10 +27,12 @@ SQLite and PostgreSQL). Phone numbers are matched on their digits alone (:func:`
 from __future__ import annotations
 
 import inspect
+import keyword
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Depends, Query, Request
@@ -103,8 +105,9 @@ def contains(*columns: ColumnElement[str]) -> Callable[[str], ColumnElement[bool
 class Filter:
     """One query parameter of a list.
 
-    ``type`` is ``str``, ``int``, ``bool`` or ``date``; ``values`` makes it an enum. It maps
-    onto the query either as ``column == value`` or through ``where(value)`` (a condition).
+    ``type`` is ``str``, ``int``, ``bool``, ``date`` or ``datetime`` (ISO 8601); ``values``
+    makes it an enum. It maps onto the query either as ``column == value`` or through
+    ``where(value)`` (a condition, e.g. :func:`from_instant`).
     """
 
     name: str
@@ -124,8 +127,16 @@ class Filter:
         assert self.column is not None, f"filter {self.name} maps onto nothing"
         return self.column == value
 
+    @property
+    def argument(self) -> str:
+        """The dependency's argument for the parameter: its name, or ``from_`` for ``from``
+        (a Python keyword; the query parameter keeps its name as the alias)."""
+        return f"{self.name}_" if keyword.iskeyword(self.name) else self.name
+
     def parameter(self) -> inspect.Parameter:
         extra: dict[str, Any] = {}
+        if self.argument != self.name:
+            extra["alias"] = self.name
         if self.type is int:
             extra.update(ge=self.ge, le=self.le)
         elif self.type is str:
@@ -133,7 +144,7 @@ class Filter:
         if self.values is not None:
             extra["json_schema_extra"] = {"enum": list(self.values)}
         return inspect.Parameter(
-            self.name,
+            self.argument,
             inspect.Parameter.KEYWORD_ONLY,
             default=Query(None, description=self.description, **extra),
             annotation=self.type,  # optional by its default (None): no anyOf-null in the schema
@@ -230,7 +241,7 @@ class ListSpec:
                     )
             values: dict[str, Any] = {}
             for name, flt in filters.items():
-                value = kwargs.get(name)
+                value = kwargs.get(flt.argument)
                 if value is None or value == "":  # an empty form field filters nothing
                     continue
                 if flt.values is not None and value not in flt.values:
@@ -289,6 +300,30 @@ def _not_one_of(name: str, value: Any, allowed: tuple[str, ...]) -> Invalid:
     )
 
 
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def from_instant(column: ColumnElement[datetime]) -> Callable[[datetime], ColumnElement[bool]]:
+    """A ``where`` for the start of a time window: ``column`` at or after the instant (a time
+    without an offset is UTC). With :func:`before_instant`, a local day is the two UTC
+    instants of ``propops.timezones.day_window``."""
+
+    def where(value: datetime) -> ColumnElement[bool]:
+        return column >= _utc(value)
+
+    return where
+
+
+def before_instant(column: ColumnElement[datetime]) -> Callable[[datetime], ColumnElement[bool]]:
+    """A ``where`` for the end of a time window: ``column`` before the instant (excluded)."""
+
+    def where(value: datetime) -> ColumnElement[bool]:
+        return column < _utc(value)
+
+    return where
+
+
 def boolean(
     condition: Callable[[], ColumnElement[bool]],
 ) -> Callable[[bool], ColumnElement[bool]]:
@@ -305,9 +340,11 @@ __all__ = [
     "ListQuery",
     "ListSpec",
     "UnknownParameter",
+    "before_instant",
     "boolean",
     "contains",
     "digits",
+    "from_instant",
     "keep_search_text",
     "normalize",
     "search_text",

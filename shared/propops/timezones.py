@@ -4,7 +4,7 @@ what "today" is there: reference years, due dates and the overdue sweeps."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -59,3 +59,12 @@ def zones_by_today(now: datetime | None = None) -> dict[date, list[str]]:
     for name in _all_zones():
         groups.setdefault(local_date(now, name), []).append(name)
     return groups
+
+
+def day_window(day: date, time_zone: str) -> tuple[datetime, datetime]:
+    """The UTC instants a local calendar day in ``time_zone`` starts at and ends before (its
+    midnight and the next one: 23 or 25 hours on a daylight-saving change)."""
+    tz = zone(time_zone)
+    since = datetime.combine(day, time.min, tzinfo=tz)
+    until = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+    return since.astimezone(UTC), until.astimezone(UTC)

@@ -12,7 +12,12 @@ from gateway.portal.i18n import N_
 from gateway.portal.labels import label
 from propops.events.catalog import verb_of
 from propops.events.envelope import CloudEvent
-from propops.events.payloads import ComplaintChanged, ComplaintOverdue, TaskChanged
+from propops.events.payloads import (
+    ComplaintChanged,
+    ComplaintOverdue,
+    DailyReviewSigned,
+    TaskChanged,
+)
 from propops.messaging.subscriptions import On, PayloadHandler
 
 SEVERE_PRIORITIES = frozenset({"urgent"})
@@ -33,6 +38,7 @@ KINDS: dict[str, str] = {
     "callback_due": N_("Callback due: the resident is waiting for a call back"),
     "complaint_overdue": N_("Complaint overdue: {deadline} deadline missed"),
     "severe_complaint": N_("Urgent complaint"),
+    "daily_review_signed": N_("Daily review of {date} signed by {signed_by}"),
 }
 DEADLINES: dict[str, str] = {"response": N_("response"), "resolution": N_("resolution")}
 
@@ -61,6 +67,14 @@ def drafts_for(payload: BaseModel, event: CloudEvent) -> list[Draft]:
             ),
         }
         return [Draft(payload.department, payload.property_id, f"task_{verb}", params)]
+    if isinstance(payload, DailyReviewSigned):
+        params = {
+            "review_id": payload.review_id,
+            "date": payload.date.isoformat(),
+            "signed_by": payload.signed_by,
+            "description": _short(payload.notes),
+        }
+        return [Draft("manager", payload.property_id, "daily_review_signed", params)]
     if isinstance(payload, ComplaintOverdue):
         params = {
             "complaint_id": payload.complaint_id,
@@ -90,6 +104,7 @@ def subscriptions(handle: PayloadHandler[Any]) -> list[On[Any]]:
         On(TaskChanged, handle, verbs=("created", "reopened")),
         On(ComplaintChanged, handle, verbs=("resolved", "classified", "escalated")),
         On(ComplaintOverdue, handle),
+        On(DailyReviewSigned, handle),  # the office manager learns the day is signed
     ]
 
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from gateway.users.service import check_principal
 from gateway.views import service
@@ -42,3 +43,18 @@ async def unit_page(
     """Parts the caller's role may not read are left out (null); parts of a service that is
     down are null and named in ``unavailable``, with ``incomplete`` true."""
     return await service.unit_page(request, principal, unit_id)
+
+
+@router.get("/daily-review", summary="The supervisor's daily review of a property's day")
+async def daily_review(
+    request: Request,
+    property_id: str = Query(min_length=1, max_length=36),
+    day: date = Query(alias="date", description="the local day at the property (YYYY-MM-DD)"),
+    principal: Principal = Depends(signed_in),
+) -> dict[str, Any]:
+    """For the front desk's supervisor, managers and admins: per post and department, what was
+    done that day (in the property's time zone) and what was not: handovers, complaints,
+    callbacks, tasks opened and completed, patrols, post checks, inspections and
+    nonconformances, staff attendance; whether the day is signed and by whom. ``incomplete``
+    is true, naming the parts in ``unavailable``, when a service is down."""
+    return await service.daily_review(request, principal, property_id, day)

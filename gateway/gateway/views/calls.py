@@ -12,6 +12,7 @@ import httpx
 from fastapi import Request
 
 from gateway.proxy.forward import forward_headers
+from propops.auth import Principal, issue_token
 from propops.errors import DomainError
 
 
@@ -47,14 +48,38 @@ class Fetch:
     # a 404 means "nothing there yet" (data None), not the view's answer: e.g. the fee account of
     # a unit registered a moment ago, before fees has handled the registration
     missing_ok: bool = False
+    # a 404 means the service has no such route yet (a feature still being built): the part is
+    # unavailable, the view still answers
+    absent_is_unavailable: bool = False
+    # a bearer token to call with instead of the caller's (``read_token``): a view whose rule
+    # lets the caller see figures of a service they cannot read themselves
+    token: str | None = None
 
 
-def _headers(request: Request, service: str) -> list[tuple[bytes, bytes]]:
+def _headers(request: Request, service: str, token: str | None = None) -> list[tuple[bytes, bytes]]:
     """The caller's headers as the proxy forwards them (token, trace context, X-Forwarded-*),
     asking for JSON; a control character in one is a 400 naming it (``BadHeader``)."""
-    headers = [(k, v) for k, v in forward_headers(request, service) if k.lower() != b"accept"]
+    replaced = {b"accept", b"authorization"} if token else {b"accept"}
+    headers = [(k, v) for k, v in forward_headers(request, service) if k.lower() not in replaced]
     headers.append((b"accept", b"application/json"))
+    if token:
+        headers.append((b"authorization", f"Bearer {token}".encode()))
     return headers
+
+
+def read_token(request: Request, principal: Principal, ttl_seconds: int = 60) -> str:
+    """A short-lived token of the caller with read rights on every service (the ``manager``
+    role: reads only) and the caller's own properties, for a view's GET calls that its rule
+    allows the caller (the supervisor's daily review counts the departments' work)."""
+    return issue_token(
+        request.app.state.ctx.settings,
+        user_id=principal.user_id,
+        username=principal.username,
+        roles=["manager"],
+        property_ids=sorted(principal.property_ids),
+        version=principal.token_version,
+        ttl_seconds=ttl_seconds,
+    )
 
 
 async def _one(request: Request, fetch: Fetch) -> Part:
@@ -62,7 +87,9 @@ async def _one(request: Request, fetch: Fetch) -> Part:
     url = f"{ctx.urls[fetch.service]}/{fetch.path}"
     params = {k: str(v) for k, v in fetch.params.items() if v is not None}
     try:
-        r = await ctx.http.get(url, params=params, headers=_headers(request, fetch.service))
+        r = await ctx.http.get(
+            url, params=params, headers=_headers(request, fetch.service, fetch.token)
+        )
     except httpx.TimeoutException:
         return Part(fetch.name, fetch.service, error=f"{fetch.service} did not answer in time")
     except httpx.TransportError as exc:
@@ -75,6 +102,8 @@ async def _one(request: Request, fetch: Fetch) -> Part:
         return Part(fetch.name, fetch.service, error=f"{fetch.service} answered {r.status_code}")
     if r.status_code == 404 and fetch.missing_ok:
         return Part(fetch.name, fetch.service, data=None)
+    if r.status_code == 404 and fetch.absent_is_unavailable:
+        return Part(fetch.name, fetch.service, error=f"{fetch.service} has no {fetch.path} (404)")
     if r.status_code >= 400:
         try:
             body = r.json()

@@ -1,8 +1,8 @@
 """Front desk (前臺): the property register, parties and occupancy, complaints, callbacks,
 the phone log, Open311, the unit payment status copied from fees, visitors and release
 passes, meeting rooms and their bookings, the desk's follow-ups, shift handovers and the
-document archive, the security alerts copied from security, and the desk's own staff: shifts,
-leave, clock-in/out and training."""
+document archive, the security alerts copied from security, the desk's own staff (shifts,
+leave, clock-in/out and training) and the supervisor's signed daily reviews."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from frontdesk.commitments.api import router as commitments_router
 from frontdesk.complaints import handlers as complaint_handlers
 from frontdesk.complaints import service as complaints
 from frontdesk.complaints.api import router as complaints_router
+from frontdesk.daily_reviews.api import router as daily_reviews_router
 from frontdesk.documents.api import router as documents_router
 from frontdesk.followups.api import router as followups_router
 from frontdesk.handovers.api import router as handovers_router
@@ -126,6 +127,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                 "leave-requests", routers=[leave_router], manager_routers=[leave_manager_router]
             ),
             Feature("training", routers=[training_router]),
+            Feature("daily-reviews", routers=[daily_reviews_router]),
             Feature(
                 "nonconformances",
                 routers=[nonconformances_router],

@@ -198,6 +198,11 @@ _SPECS: tuple[EventSpec, ...] = (
         for verb in TASK_VERBS
     ),
     EventSpec(
+        "propops.frontdesk.daily_review.signed.v1",
+        p.DailyReviewSigned,
+        "The supervisor signed a property's daily review; the gateway tells its managers.",
+    ),
+    EventSpec(
         "propops.security.post_check.failed.v1",
         p.PostCheckFailed,
         "A post check failed (guard absent, not properly dressed or not alert): the front "

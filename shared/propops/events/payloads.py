@@ -363,6 +363,18 @@ class NonconformanceChanged(BaseModel):
     at: datetime
 
 
+class DailyReviewSigned(BaseModel):
+    """frontdesk: the supervisor signed the day's review of a property (one per property and
+    local day); the office manager is told."""
+
+    review_id: str
+    property_id: str
+    date: date
+    signed_by: str
+    signed_at: datetime
+    notes: str = ""
+
+
 # --- leasing ----------------------------------------------------------------------------------
 
 

@@ -58,7 +58,7 @@ from propops.events.catalog import TASK_DEPARTMENTS, task_event_type
 from propops.events.payloads import ComplaintChanged, Contact, Place, SiteVisited, TaskChanged
 from propops.lifecycle import Event, Lifecycle
 from propops.lifecycle import check_version as check_version_of
-from propops.lists import Filter, ListQuery, ListSpec
+from propops.lists import Filter, ListQuery, ListSpec, before_instant, from_instant
 from propops.messaging.outbox import emit
 from propops.references import next_reference
 from propops.tasks.models import (
@@ -316,6 +316,30 @@ LIST = ListSpec(
             where=lambda value: Task.reference == value.strip().upper(),
             max_length=20,
             description="exactly this reference, e.g. W-2026-00007 (any case)",
+        ),
+        Filter(
+            "created_from",
+            where=from_instant(Task.created_at),
+            type=datetime,
+            description="created at or after this instant (ISO 8601; UTC without an offset)",
+        ),
+        Filter(
+            "created_before",
+            where=before_instant(Task.created_at),
+            type=datetime,
+            description="created before this instant",
+        ),
+        Filter(
+            "completed_from",
+            where=from_instant(Task.completed_at),
+            type=datetime,
+            description="completed (last) at or after this instant",
+        ),
+        Filter(
+            "completed_before",
+            where=before_instant(Task.completed_at),
+            type=datetime,
+            description="completed (last) before this instant",
         ),
     ),
     sort={

@@ -4,6 +4,7 @@ simple enough for a phone."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -42,6 +43,17 @@ TASK_ACTIONS: dict[str, frozenset[str]] = {  # the API's rules (it refuses the r
 }
 
 
+WINDOW_FILTERS = ("created_from", "created_before", "completed_from", "completed_before")
+
+
+def _instant(value: str) -> bool:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def departments_of(user: PortalUser) -> list[str]:
     """The departments whose queues the user sees: their own; every one for manager/admin."""
     if user.has("manager"):
@@ -74,7 +86,15 @@ async def queue(request: Request, user: PortalUser = Depends(page_user)) -> Resp
     status = q.get("status", "")
     kind = q.get("kind", "") if q.get("kind", "") in TASK_KINDS else ""
     offset = int(q.get("offset", "0")) if q.get("offset", "0").isdigit() else 0
-    params: dict[str, Any] = {"status": status, "kind": kind, "limit": 25, "offset": offset}
+    # a time window, as the daily review links here (created or completed that day)
+    window = {k: q.get(k, "") for k in WINDOW_FILTERS if _instant(q.get(k, ""))}
+    params: dict[str, Any] = {
+        "status": status,
+        "kind": kind,
+        "limit": 25,
+        "offset": offset,
+        **window,
+    }
     if view == "mine":
         params["assignee"] = user.principal.username
     elif view == "unassigned":
@@ -90,8 +110,9 @@ async def queue(request: Request, user: PortalUser = Depends(page_user)) -> Resp
         "view": view,
         "status": status,
         "kind": kind,
+        "window": window,
         "params": _params_fn(
-            {"department": department, "view": view, "status": status, "kind": kind}
+            {"department": department, "view": view, "status": status, "kind": kind, **window}
         ),
     }
     partial = request.headers.get("hx-target") == "tasks"

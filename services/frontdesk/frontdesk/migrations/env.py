@@ -2,6 +2,7 @@ import frontdesk.callbacks.models
 import frontdesk.calls.models
 import frontdesk.commitments.models
 import frontdesk.complaints.models
+import frontdesk.daily_reviews.models
 import frontdesk.documents.models
 import frontdesk.followups.models
 import frontdesk.handovers.models

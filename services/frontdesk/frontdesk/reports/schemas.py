@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -39,3 +39,52 @@ class ComplaintStats(BaseModel):
     )
 
     model_config = {"populate_by_name": True}
+
+
+class PostHandovers(BaseModel):
+    post: str
+    written: int = Field(description="handovers written that day")
+    acknowledged: int = Field(description="of those, acknowledged by the successor")
+    pending: int = Field(description="of those, still waiting for the successor")
+
+
+class DepartmentComplaints(BaseModel):
+    department: str = Field(description="the department handling it; 'unassigned' before dispatch")
+    recorded: int
+    resolved: int
+    overdue: int
+
+
+class DepartmentInspections(BaseModel):
+    department: str
+    inspections: int = Field(description="rounds submitted that day")
+    raised: int = Field(description="nonconformances raised that day")
+    verified: int = Field(description="follow-up checks that day (passed or failed)")
+    closed: int = Field(description="of those, passed: the nonconformance closed")
+    open: int = Field(description="not closed now (open or rectified, awaiting the check)")
+
+
+class SignedReview(BaseModel):
+    id: str
+    signed_by: str
+    signed_at: datetime
+    notes: str
+
+
+class DeskDay(BaseModel):
+    """What the front desk did and left undone on one local day of a property."""
+
+    property_id: str
+    date: date
+    time_zone: str
+    since: datetime = Field(description="the day's first instant (UTC)")
+    until: datetime = Field(description="the first instant after the day (UTC)")
+    handovers: list[PostHandovers]
+    complaints: list[DepartmentComplaints] = Field(
+        description="recorded and resolved that day, and overdue (open past the resolution "
+        "deadline) at the end of the day, or now for today"
+    )
+    callbacks_due: int = Field(description="callbacks due that day")
+    callbacks_done: int = Field(description="of those, done")
+    inspections: list[DepartmentInspections]
+    review: SignedReview | None = Field(description="the signed daily review, if signed")

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propops.auth import Principal, get_visible, scope_to_properties
 from propops.db import utcnow
 from propops.events.payloads import PostCheckFailed
-from propops.lists import Filter, ListQuery, ListSpec
+from propops.lists import Filter, ListQuery, ListSpec, before_instant, from_instant
 from propops.messaging.outbox import emit
 from security.post_checks.models import PostCheck
 from security.post_checks.schemas import PostCheckIn
@@ -84,6 +84,18 @@ LIST = ListSpec(
         Filter("property_id", column=PostCheck.property_id, max_length=36),
         Filter("post_id", column=PostCheck.post_id, max_length=36),
         Filter("passed", type=bool, column=PostCheck.passed),
+        Filter(
+            "checked_from",
+            where=from_instant(PostCheck.checked_at),
+            type=datetime,
+            description="checked at or after this instant (ISO 8601; UTC without an offset)",
+        ),
+        Filter(
+            "checked_before",
+            where=before_instant(PostCheck.checked_at),
+            type=datetime,
+            description="checked before this instant",
+        ),
     ),
     sort={"checked_at": PostCheck.checked_at},
     default_sort="-checked_at",

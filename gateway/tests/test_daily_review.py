@@ -1,0 +1,143 @@
+"""``/api/views/daily-review``: one local day of a property for the front desk's supervisor and
+the managers, put together from the desk's day and the departments' lists; still answering,
+each missing part named, when a service is down (or, like the staff shifts, not built yet)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from test_gateway import start_departments, start_gateway  # noqa: F401
+from test_views import add_user
+
+from propops.timezones import today_in
+
+
+async def test_daily_review_view_sign_and_a_service_down(
+    start_service,
+    start_gateway,  # noqa: F811 (the fixture imported above)
+) -> None:
+    apps = await start_departments(start_service, ("frontdesk", "cleaning"))
+    gw = await start_gateway({n: a.url for n, a in apps.items()})
+    prop = (
+        await gw.client.post("/api/frontdesk/v1/properties", json={"code": "DRV", "name": "V"})
+    ).json()
+    other = (
+        await gw.client.post("/api/frontdesk/v1/properties", json={"code": "DRW", "name": "W"})
+    ).json()
+    today = today_in(prop["time_zone"]).isoformat()
+    sue = await add_user(gw, "sue", "frontdesk", [prop["id"]])  # the supervisor
+    amy = await add_user(gw, "amy", "frontdesk", [prop["id"]])
+    boss = await add_user(gw, "boss", "manager", [prop["id"]])
+
+    # a handover left pending, a complaint recorded, a failed hygiene check (a cleaning task)
+    r = await gw.client.post(
+        "/api/frontdesk/v1/handovers",
+        json={
+            "property_id": prop["id"],
+            "post": "lobby",
+            "shift_end": datetime.now(UTC).isoformat(),
+        },
+        headers=amy,
+    )
+    assert r.status_code == 201, r.text
+    r = await gw.client.post(
+        "/api/frontdesk/v1/complaints",
+        json={"property_id": prop["id"], "channel": "phone", "description": "Lift noise"},
+        headers=amy,
+    )
+    assert r.status_code == 201, r.text
+    area = (
+        await gw.client.post(
+            "/api/cleaning/v1/areas",
+            json={"property_id": prop["id"], "code": "LOBBY", "name": "Lobby", "kind": "lobby"},
+        )
+    ).json()
+    r = await gw.client.post(
+        "/api/cleaning/v1/hygiene-checks",
+        json={"area_id": area["id"], "passed": False, "notes": "Floor wet"},
+    )
+    assert r.status_code == 201, r.text
+
+    # the supervisor's view: the desk's day and cleaning's tasks; services not running
+    # (security, engineering, leasing, fees) and the staff shifts (no route yet) are named
+    r = await gw.client.get(
+        "/api/views/daily-review", params={"property_id": prop["id"], "date": today}, headers=sue
+    )
+    assert r.status_code == 200, r.text
+    view = r.json()
+    assert view["incomplete"] is True and view["signed"] is None
+    missing = {(u["part"], u["service"]) for u in view["unavailable"]}
+    assert ("attendance", "frontdesk") in missing and ("patrols", "security") in missing
+    assert ("engineering_opened", "engineering") in missing
+    assert not any(s in ("frontdesk", "cleaning") for p, s in missing if p != "attendance")
+    assert view["frontdesk"]["handovers"] == [
+        {"post": "lobby", "written": 1, "acknowledged": 0, "pending": 1}
+    ]
+    assert view["frontdesk"]["complaints"] == [
+        {"department": "unassigned", "recorded": 1, "resolved": 0, "overdue": 0}
+    ]
+    tasks = {d["department"]: (d["opened"], d["completed"]) for d in view["departments"]}
+    assert tasks["cleaning"] == (1, 0) and tasks["engineering"] == (None, None)
+    assert view["attendance"] is None and view["security"]["patrols"] is None
+
+    # another day: nothing opened; the window is the property's local day
+    yesterday = (today_in(prop["time_zone"]) - timedelta(days=1)).isoformat()
+    r = await gw.client.get(
+        "/api/views/daily-review",
+        params={"property_id": prop["id"], "date": yesterday},
+        headers=sue,
+    )
+    view = r.json()
+    assert view["frontdesk"]["handovers"] == [] and view["time_zone"] == prop["time_zone"]
+    assert {d["department"]: d["opened"] for d in view["departments"]}["cleaning"] == 0
+
+    # who may ask: the desk, managers and admins, of their own properties; bad input names it
+    r = await gw.client.get(
+        "/api/views/daily-review", params={"property_id": other["id"], "date": today}, headers=sue
+    )
+    assert r.status_code == 403 and r.json()["field"] == "property_id"
+    cleaner = await add_user(gw, "cleo", "cleaning")
+    r = await gw.client.get(
+        "/api/views/daily-review",
+        params={"property_id": prop["id"], "date": today},
+        headers=cleaner,
+    )
+    assert r.status_code == 403
+    r = await gw.client.get(
+        "/api/views/daily-review",
+        params={"property_id": prop["id"], "date": "2026-02-30"},
+        headers=sue,
+    )
+    assert r.status_code == 422 and r.json()["field"] == "date"
+    async with httpx.AsyncClient(base_url=gw.url) as anonymous:
+        r = await anonymous.get(
+            "/api/views/daily-review", params={"property_id": prop["id"], "date": today}
+        )
+        assert r.status_code == 401
+
+    # the supervisor signs; the view (and the manager) show by whom
+    r = await gw.client.post(
+        "/api/frontdesk/v1/daily-reviews",
+        json={"property_id": prop["id"], "date": today, "notes": "Lobby floor wet at 10:00."},
+        headers=sue,
+    )
+    assert r.status_code == 201, r.text
+    r = await gw.client.get(
+        "/api/views/daily-review", params={"property_id": prop["id"], "date": today}, headers=boss
+    )
+    assert r.json()["signed"]["signed_by"] == "sue"
+
+    # cleaning down: its part is unavailable, the rest still answers (200)
+    await apps["cleaning"].stop()
+    r = await gw.client.get(
+        "/api/views/daily-review", params={"property_id": prop["id"], "date": today}, headers=sue
+    )
+    assert r.status_code == 200, r.text
+    view = r.json()
+    assert ("cleaning_opened", "cleaning") in {
+        (u["part"], u["service"]) for u in view["unavailable"]
+    }
+    assert {d["department"]: d["opened"] for d in view["departments"]}["cleaning"] is None
+    assert view["frontdesk"]["handovers"][0]["pending"] == 1
+    assert view["signed"]["signed_by"] == "sue"
