@@ -1,7 +1,7 @@
 """daily reviews
 
 Revision ID: 50003308506a
-Revises: 23b94fffe4ba
+Revises: 693758e89cd6
 Create Date: 2026-11-27 13:24:28.378476
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import propops.db
 
 revision: str = '50003308506a'
-down_revision: str | None = '23b94fffe4ba'
+down_revision: str | None = "693758e89cd6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
