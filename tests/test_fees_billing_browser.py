@@ -84,7 +84,9 @@ def test_cashier_sets_a_rate_runs_the_month_and_sees_the_accounts(system: System
         page.click("text=結單")
         page.wait_for_url(f"**/fees/accounts/{unit}/statement")
         main = page.inner_text("main")
-        assert "HK$500.00" in main and "HK$1,630.00" in main  # 1,280 + 850 - 500
+        # October's 1,280 opens this month; November's fee is due later; 500 paid: 780
+        assert "HK$1,280.00" in main and "HK$500.00" in main and "HK$780.00" in main
+        assert "現金" in main and "cash" not in main  # the method in the user's words
         href = page.locator("[data-statement-pdf]").get_attribute("href")
         pdf = page.request.get(f"{office.url}{href}")
         assert pdf.ok and pdf.body().startswith(b"%PDF")
