@@ -165,6 +165,11 @@ LABELS: dict[str, dict[str, str]] = {
         "open": N_("Open"),
         "closed": N_("Closed"),
     },
+    "promise_status": {
+        "pending": N_("Awaiting payment"),
+        "kept": N_("Kept"),
+        "broken": N_("Broken"),
+    },
     "collection_method": {
         "door": N_("At the door"),
         "phone": N_("By phone"),
@@ -633,6 +638,7 @@ TONES: dict[str, str] = {
     "closed": "muted",
     "done": "ok",
     "kept": "ok",
+    "broken": "danger",
     "paid": "ok",
     "current": "ok",
     "reopened": "warn",

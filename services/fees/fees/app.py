@@ -15,6 +15,7 @@ from fees.billing_runs.api import router as billing_runs_router
 from fees.billing_runs.jobs import billing_run_job
 from fees.charges.api import router as charges_router
 from fees.collection.api import router as collection_router
+from fees.collection.jobs import promise_sweep_job
 from fees.contracts.handlers import SUBSCRIPTIONS as CONTRACT_SUBSCRIPTIONS
 from fees.paid_services import handlers as paid_service_handlers
 from fees.payments.api import router as payments_router
@@ -50,7 +51,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             Feature("receipts", routers=[receipts_router]),
             Feature("statements", routers=[statements_router]),
             Feature("arrears", routers=[arrears_router]),
-            Feature("collection", routers=[collection_router]),
+            Feature(
+                "collection",
+                routers=[collection_router],
+                jobs=[promise_sweep_job(settings.status_sweep_seconds)],
+            ),
             task_feature("fees", path="tasks"),
             Feature("reports", routers=[reports_router]),
             Feature("fee-rates", routers=[rates_router]),

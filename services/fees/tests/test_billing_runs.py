@@ -20,11 +20,16 @@ from fees.billing_runs import service as runs
 from fees.billing_runs.jobs import resume_stalled
 from fees.billing_runs.schemas import BillingRunIn
 from fees.charges.models import Charge
-from fees.contracts.service import apply_contract, charge_venue_fee
+from fees.contracts.service import apply_contract, charge_venue_fee, void_venue_fee
 from fees.payments.models import Payment
 from fees.settings import FeesSettings
 from propops.auth import Principal
-from propops.events.payloads import ContractChanged, UnitRegistered, VenueBookingSigned
+from propops.events.payloads import (
+    ContractChanged,
+    UnitRegistered,
+    VenueBookingCancelled,
+    VenueBookingSigned,
+)
 from propops.messaging.models import OutboxRow
 from propops.testing.fixtures import RunningApp, eventually
 
@@ -417,3 +422,56 @@ async def test_a_signed_venue_booking_is_charged_its_fee_once(fees: RunningApp) 
     ).json()["items"][0]
     assert account["holder"] == "booking" and account["balance"] == "1200.00"
     assert account["building"] == "HALL-1" and account["unit_number"] == "VB-2026-00004"
+
+
+async def test_a_cancelled_booking_has_its_venue_fee_voided_once(fees: RunningApp) -> None:
+    prop = new_property()
+    signed = VenueBookingSigned(
+        booking_id=str(uuid.uuid4()),
+        reference="VB-2026-00005",
+        property_id=prop,
+        space_id="venue-1",
+        space_code="HALL-1",
+        organizer="Residents' choir",
+        start=datetime(2026, 12, 5, 10, tzinfo=UTC),
+        end=datetime(2026, 12, 5, 14, tzinfo=UTC),
+        fee=Decimal("1200.00"),
+        actor="leasing-clerk",
+        at=datetime(2026, 11, 27, 2, tzinfo=UTC),
+    )
+    cancelled = VenueBookingCancelled(
+        **signed.model_dump(exclude={"at"}),
+        reason="typhoon",
+        at=datetime(2026, 11, 28, 2, tzinfo=UTC),
+    )
+    async with fees.ctx.db.sessions() as session:
+        await charge_venue_fee(session, signed)
+        await session.commit()
+    r = await fees.client.post(
+        "/v1/payments",
+        json={"unit_id": signed.booking_id, "amount": "1200.00", "method": "cash"},
+    )
+    assert r.status_code == 201, r.text
+    for _ in range(2):  # the cancellation, then a replay of it
+        async with fees.ctx.db.sessions() as session:
+            await void_venue_fee(session, cancelled)
+            await session.commit()
+    [fee] = await charges_of(fees, unit_id=signed.booking_id)
+    assert (fee.status, fee.void_reason) == ("voided", "venue booking cancelled: typhoon")
+    account = (await fees.client.get("/v1/accounts", params={"unit_id": signed.booking_id})).json()[
+        "items"
+    ][0]
+    assert account["balance"] == "-1200.00", account  # what was paid is the account's credit
+
+    # out of order: the cancellation of another booking before its signing
+    late = signed.model_copy(update={"booking_id": str(uuid.uuid4())})
+    async with fees.ctx.db.sessions() as session:
+        await void_venue_fee(session, cancelled.model_copy(update={"booking_id": late.booking_id}))
+        await session.commit()
+    async with fees.ctx.db.sessions() as session:
+        await charge_venue_fee(session, late)  # the signing arrives after: nothing more
+        await session.commit()
+    [fee] = await charges_of(fees, unit_id=late.booking_id)
+    assert fee.status == "voided"
+    account = (await fees.client.get("/v1/accounts", params={"unit_id": late.booking_id})).json()
+    assert account["items"][0]["balance"] == "0.00"

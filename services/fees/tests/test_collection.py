@@ -8,8 +8,18 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
-from test_charges_payments import assert_problem, auth, charge, days, fees, open_unit, pay
+from test_charges_payments import (
+    assert_problem,
+    auth,
+    charge,
+    days,
+    fees,
+    get_json,
+    open_unit,
+    pay,
+)
 
+from fees.collection.jobs import sweep_promises_once
 from propops.messaging.models import OutboxRow
 from propops.testing.fixtures import RunningApp
 
@@ -116,3 +126,83 @@ async def test_a_case_from_opening_to_paid(fees: RunningApp) -> None:
     assert r.json()["total"] == 1
     r = await fees.client.get(path, headers=auth(fees, "fees", property_ids=["elsewhere"]))
     assert r.status_code in (403, 404)
+
+
+async def test_promises_are_kept_by_payments_or_broken_when_their_day_passes(
+    fees: RunningApp,
+) -> None:
+    prop = f"p-{uuid.uuid4().hex[:8]}"
+    unit, other = await open_unit(fees, prop), await open_unit(fees, prop)
+    await charge(fees, unit, "400.00", -40)
+    await charge(fees, other, "80.00", -10)
+    case = (await fees.client.post("/v1/collection-cases", json={"unit_id": unit})).json()
+    other_case = (await fees.client.post("/v1/collection-cases", json={"unit_id": other})).json()
+    path = f"/v1/collection-cases/{case['id']}"
+    await pay(fees, unit, "30.00")  # before any promise: counts towards none
+
+    r = await fees.client.post(f"{path}/promises", json={"date": days(2), "amount": "100.00"})
+    assert r.status_code == 200, r.text
+    r = await fees.client.post(f"{path}/promises", json={"date": days(0), "amount": "250.00"})
+    assert [p["status"] for p in r.json()["promises"]] == ["pending", "pending"]
+    assert r.json()["promise_status"] == "pending"
+
+    await pay(fees, unit, "60.00")
+    body = await get_json(fees, path)
+    assert [(p["amount"], p["status"]) for p in body["promises"]] == [
+        ("250.00", "pending"), ("100.00", "pending")
+    ]  # fmt: skip
+    await pay(fees, unit, "50.00")  # 110 since the first promise: it is kept
+    body = await get_json(fees, path)
+    kept = next(p for p in body["promises"] if p["amount"] == "100.00")
+    assert (kept["status"], kept["paid"]) == ("kept", "110.00") and kept["decided_at"]
+    assert body["promise_status"] == "pending"  # the latest one (250 by today) is still open
+
+    # the day passes: 110 of the 250 was paid by then -> broken, published once
+    after = datetime.now(UTC) + timedelta(days=2)
+    assert await sweep_promises_once(fees.ctx.db, now=after) == 1
+    assert await sweep_promises_once(fees.ctx.db, now=after) == 0
+    body = await get_json(fees, path)
+    broken = next(p for p in body["promises"] if p["amount"] == "250.00")
+    assert (broken["status"], broken["paid"]) == ("broken", "110.00")
+    assert body["promise_status"] == "broken" and body["status"] == "open"
+    async with fees.ctx.db.sessions() as session:
+        events = (
+            await session.scalars(
+                select(OutboxRow.envelope).where(
+                    OutboxRow.type == "propops.fees.collection_promise.broken.v1"
+                )
+            )
+        ).all()
+    assert len([e for e in events if broken["id"] in e]) == 1
+    assert not [e for e in events if kept["id"] in e]
+
+    async def listed(**params: str) -> list[str]:
+        page = await get_json(fees, "/v1/collection-cases", property_id=prop, **params)
+        return [c["id"] for c in page["items"]]
+
+    assert await listed(promise="broken") == [case["id"]]
+    assert await listed(promise="kept") == []
+    assert set(await listed()) == {case["id"], other_case["id"]}
+    page = await get_json(fees, "/v1/collection-cases", property_id=prop, sort="created_at")
+    assert [c["promise_status"] for c in page["items"]] == ["broken", None]
+    r = await fees.client.get("/v1/collection-cases", params={"promise": "maybe"})
+    assert r.status_code == 422 and "promise" in r.text, r.text
+
+    # a new promise, then the payment that clears the arrears: the case closes, the promise kept
+    await fees.client.post(f"{path}/promises", json={"date": days(5), "amount": "500.00"})
+    await pay(fees, unit, "260.00")
+    body = await get_json(fees, path)
+    assert body["status"] == "closed" and body["promise_status"] == "kept"
+    assert sorted(p["status"] for p in body["promises"]) == ["broken", "kept", "kept"]
+    assert await listed(promise="kept") == [case["id"]]
+    # the other case's promise, unmet by its day, is broken by a later sweep; nothing else moves
+    r = await fees.client.post(
+        f"/v1/collection-cases/{other_case['id']}/promises",
+        json={"date": days(1), "amount": "80.00"},
+    )
+    await pay(fees, other, "79.99")
+    soon = datetime.now(UTC) + timedelta(days=1)
+    assert await sweep_promises_once(fees.ctx.db, now=soon) == 0  # its day has not ended
+    later = datetime.now(UTC) + timedelta(days=3)
+    assert await sweep_promises_once(fees.ctx.db, now=later) == 1
+    assert await listed(promise="broken") == [other_case["id"]]

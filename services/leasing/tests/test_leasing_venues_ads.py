@@ -14,6 +14,7 @@ from propops.testing.fixtures import RunningApp
 
 SIGNED = "propops.leasing.venue_booking.signed.v1"
 DAMAGE = "propops.leasing.venue_booking.damage_reported.v1"
+CANCELLED = "propops.leasing.venue_booking.cancelled.v1"
 
 
 @pytest.fixture
@@ -86,9 +87,6 @@ async def test_signed_used_and_handed_back(leasing: RunningApp) -> None:
     [signed] = await outbox(leasing, SIGNED)
     assert signed["booking_id"] == b["id"] and signed["fee"] == "1500.00"
     assert signed["space_code"] == hall["code"] and signed["reference"] == b["reference"]
-    # signed: the fee is charged, so it cannot be cancelled any more
-    r = await leasing.client.post(f"/v1/venue-bookings/{b['id']}/cancel", json={"reason": "x"})
-    assert r.status_code == 409 and "fee" in r.json()["detail"], r.text
 
     r = await leasing.client.post(
         f"/v1/venue-bookings/{b['id']}/check-in", json={"note": "Clean, 40 chairs"}
@@ -122,6 +120,51 @@ async def test_signed_used_and_handed_back(leasing: RunningApp) -> None:
         "checked_in",
         "checked_out",
     ]
+
+
+async def test_a_signed_booking_is_cancelled_before_its_start_once(
+    leasing: RunningApp,
+) -> None:
+    hall = await space(leasing, kind="venue", name="Club house")
+    b = await book(leasing, hall["id"], at(3, 18), at(3, 22), fee="900")
+    r = await leasing.client.post(f"/v1/venue-bookings/{b['id']}/sign", json={})
+    assert r.status_code == 200, r.text
+    r = await leasing.client.post(f"/v1/venue-bookings/{b['id']}/cancel", json={"reason": ""})
+    assert r.status_code == 422 and r.json()["field"] == "reason", r.text
+    r = await leasing.client.post(
+        f"/v1/venue-bookings/{b['id']}/cancel",
+        json={"reason": "Typhoon signal 8"},
+        headers={"If-Match": '"2"'},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "cancelled" and r.json()["cancel_reason"] == "Typhoon signal 8"
+    [cancelled] = [e for e in await outbox(leasing, CANCELLED) if e["booking_id"] == b["id"]]
+    assert (cancelled["fee"], cancelled["reason"]) == ("900.00", "Typhoon signal 8")
+    assert cancelled["space_code"] == hall["code"] and cancelled["signed_at"]
+    # cancelled: no check-in, no second cancellation (no second event)
+    for action, body in (("check-in", {}), ("cancel", {"reason": "again"})):
+        r = await leasing.client.post(f"/v1/venue-bookings/{b['id']}/{action}", json=body)
+        assert r.status_code == 409 and r.json()["current_state"] == "cancelled", r.text
+    assert len([e for e in await outbox(leasing, CANCELLED) if e["booking_id"] == b["id"]]) == 1
+    # its time is free again
+    await book(leasing, hall["id"], at(3, 19), at(3, 21))
+
+    # a requested booking cancelled: nothing was charged, no event
+    req = await book(leasing, hall["id"], at(4, 9), at(4, 12))
+    r = await leasing.client.post(f"/v1/venue-bookings/{req['id']}/cancel", json={"reason": "x"})
+    assert r.status_code == 200, r.text
+    assert not [e for e in await outbox(leasing, CANCELLED) if e["booking_id"] == req["id"]]
+
+    # a signed booking whose use has started is not cancelled
+    started = await book(leasing, hall["id"], at(-2, 9), at(-2, 12), fee="100")
+    await leasing.client.post(f"/v1/venue-bookings/{started['id']}/sign", json={})
+    r = await leasing.client.post(
+        f"/v1/venue-bookings/{started['id']}/cancel", json={"reason": "too late"}
+    )
+    assert r.status_code == 409 and r.json()["field"] == "start", r.text
+    assert (await leasing.client.get(f"/v1/venue-bookings/{started['id']}")).json()[
+        "status"
+    ] == "signed"
 
 
 async def test_ads_approved_up_and_expiring(leasing: RunningApp) -> None:

@@ -233,6 +233,11 @@ _SPECS: tuple[EventSpec, ...] = (
         "A venue booking was signed; fees raises the venue management fee at once.",
     ),
     EventSpec(
+        "propops.leasing.venue_booking.cancelled.v1",
+        p.VenueBookingCancelled,
+        "A signed venue booking was cancelled before its start; fees voids its venue fee.",
+    ),
+    EventSpec(
         "propops.leasing.venue_booking.damage_reported.v1",
         p.VenueDamageReported,
         "A venue was found damaged at check-out; engineering raises a work order to repair it.",
@@ -254,6 +259,12 @@ _SPECS: tuple[EventSpec, ...] = (
         "propops.fees.owner_opinion.raised.v1",
         p.OwnerOpinionRaised,
         "An owner in a collection case raised an opinion; the front desk records a complaint.",
+    ),
+    EventSpec(
+        "propops.fees.collection_promise.broken.v1",
+        p.CollectionPromiseBroken,
+        "An owner's promise to pay in a collection case passed its date unmet (once per "
+        "promise): the collection officer follows it up.",
     ),
 )
 

@@ -420,6 +420,26 @@ class VenueBookingSigned(BaseModel):
     at: datetime
 
 
+class VenueBookingCancelled(BaseModel):
+    """leasing: a signed venue booking was cancelled before its start; fees voids its venue
+    management fee (once; what was paid becomes the booking account's credit). It carries the
+    booking's terms, so the fee is voided even if the cancellation arrives before the signing."""
+
+    booking_id: str
+    reference: str | None = None
+    property_id: str
+    space_id: str
+    space_code: str
+    organizer: str
+    start: datetime
+    end: datetime
+    fee: Decimal
+    reason: str
+    signed_at: datetime | None = None
+    actor: str | None = None
+    at: datetime
+
+
 class VenueDamageReported(BaseModel):
     """leasing: a venue was found damaged when its booking checked out; engineering raises one
     work order per booking to repair it."""
@@ -470,6 +490,22 @@ class OwnerOpinionRaised(BaseModel):
     text: str
     recorded_by: str
     raised_at: datetime
+
+
+class CollectionPromiseBroken(BaseModel):
+    """fees: an owner's promise to pay in a collection case was broken: its date passed and the
+    payments recorded after the promise did not reach the promised amount. Published once per
+    promise."""
+
+    promise_id: str
+    case_id: str
+    property_id: str
+    unit_id: str
+    amount: Decimal  # promised
+    paid: Decimal  # paid towards it by the date
+    pay_by: date
+    promised_by: str  # the staff member who recorded it
+    at: datetime
 
 
 class AccountStatusChanged(BaseModel):

@@ -33,6 +33,7 @@ router = APIRouter()
 nav.add(NavItem("arrears", "/fees/arrears", N_("Arrears"), nav.FEES, 33, "chart"))
 nav.add(NavItem("collection", "/fees/collection", N_("Collection"), nav.FEES, 34, "coins"))
 
+PROMISE_STATUSES = ("pending", "kept", "broken")
 DOWNLOAD_HEADERS = ("content-type", "content-disposition", "content-length")
 
 
@@ -135,11 +136,15 @@ async def cases(request: Request, user: PortalUser = Depends(page_user)) -> Resp
     status = request.query_params.get("status", "open")
     if status not in ("open", "closed"):
         status = "open"
+    promise = request.query_params.get("promise", "")
+    if promise not in PROMISE_STATUSES:
+        promise = ""
+    filters = {"status": status, **({"promise": promise} if promise else {})}
     offset = request.query_params.get("offset", "0")
     page, appointments, props = await asyncio.gather(
         user.api.get(
             f"{FEES}/collection-cases",
-            status=status,
+            **filters,
             limit=50,
             offset=int(offset) if offset.isdigit() else 0,
         ),
@@ -150,10 +155,11 @@ async def cases(request: Request, user: PortalUser = Depends(page_user)) -> Resp
     ctx = {
         "page": page,
         "status": status,
+        "promise": promise,
         "appointments": appointments,
         "props": props,
         "units": units,
-        "params": lambda **kw: urlencode({"status": status, **kw}),
+        "params": lambda **kw: urlencode({**filters, **kw}),
     }
     return render(request, "fees/cases.html", ctx, nav_key="collection")
 

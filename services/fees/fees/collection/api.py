@@ -31,6 +31,7 @@ router = APIRouter(tags=["collection"])
 
 
 async def _out(session: AsyncSession, case: CollectionCase) -> CaseOut:
+    await session.refresh(case, ["promise_status"])  # a query of its own: read it now
     return CaseOut.model_validate(
         {**CaseSummaryOut.model_validate(case).model_dump(), **await service.details(session, case)}
     )

@@ -6,13 +6,28 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    select,
+    text,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from fees.db import Base
 from propops.db import IdMixin, TimestampMixin, UTCDateTime, utcnow
 
 OPEN, CLOSED = "open", "closed"
+# a promise to pay: pending until kept (the payments recorded after it reach its amount by its
+# date) or broken (its date passed without that)
+PENDING, KEPT, BROKEN = "pending", "kept", "broken"
+PROMISE_STATUSES = (PENDING, KEPT, BROKEN)
 
 
 class CollectionCase(IdMixin, TimestampMixin, Base):
@@ -83,12 +98,31 @@ class Appointment(IdMixin, Base):
 
 class Promise(IdMixin, Base):
     __tablename__ = "collection_promises"
+    __table_args__ = (Index("ix_collection_promises_status_pay_by", "status", "pay_by"),)
 
     case_id: Mapped[str] = mapped_column(ForeignKey("collection_cases.id"), index=True)
     pay_by: Mapped[date] = mapped_column(Date, nullable=False)
     amount: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False)
     by: Mapped[str] = mapped_column(String(100), nullable=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    # pending | kept | broken; moved once, by a conditional UPDATE (fees.collection.promises)
+    status: Mapped[str] = mapped_column(
+        String(10), nullable=False, default=PENDING, server_default=PENDING
+    )
+    # paid towards it (payments recorded after it, paid by its date) when it was decided
+    paid: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# the case's latest promise's status, for the case list (None: no promise)
+CollectionCase.promise_status = column_property(  # type: ignore[attr-defined]
+    select(Promise.status)
+    .where(Promise.case_id == CollectionCase.id)
+    .order_by(Promise.at.desc(), Promise.id.desc())
+    .limit(1)
+    .correlate_except(Promise)
+    .scalar_subquery()
+)
 
 
 class Opinion(IdMixin, Base):

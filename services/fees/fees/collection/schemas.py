@@ -78,6 +78,12 @@ class PromiseOut(BaseModel):
     amount: MoneyOut
     by: str
     at: datetime
+    status: str = Field(
+        description="pending | kept (the payments recorded after it reached the amount by the "
+        "date) | broken (the date passed without that)"
+    )
+    paid: MoneyOut | None = Field(description="paid towards it when it was decided")
+    decided_at: datetime | None
 
 
 class OpinionOut(BaseModel):
@@ -111,6 +117,9 @@ class CaseSummaryOut(BaseModel):
     closed_at: datetime | None
     created_at: datetime
     version: int
+    promise_status: str | None = Field(
+        description="the status of the case's latest promise to pay (none: no promise)"
+    )
 
 
 class CaseOut(CaseSummaryOut):

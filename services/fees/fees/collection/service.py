@@ -19,6 +19,7 @@ from fees.charges.models import Charge, overdue_on
 from fees.collection.models import (
     CLOSED,
     OPEN,
+    PROMISE_STATUSES,
     Appointment,
     Attempt,
     CaseStep,
@@ -26,6 +27,7 @@ from fees.collection.models import (
     Opinion,
     Promise,
 )
+from fees.collection.promises import keep_promises
 from fees.collection.schemas import AppointmentIn, AttemptIn, OpinionIn, PromiseIn
 from propops.auth import Principal, get_visible, scope_to_properties
 from propops.db import utcnow
@@ -197,6 +199,7 @@ async def close_if_cleared(
     case.closed_reason = "paid"
     case.closed_at = utcnow()
     await _step(session, case, "settled", "system", "arrears cleared by a payment")
+    await keep_promises(session, account, cleared=True)
     return case
 
 
@@ -220,6 +223,12 @@ LIST = ListSpec(
         Filter("property_id", column=CollectionCase.property_id, max_length=36),
         Filter("unit_id", column=CollectionCase.unit_id, max_length=36),
         Filter("status", column=CollectionCase.status, values=(OPEN, CLOSED)),
+        Filter(
+            "promise",
+            values=PROMISE_STATUSES,
+            column=CollectionCase.promise_status,  # type: ignore[attr-defined]
+            description="cases whose latest promise to pay is in this state",
+        ),
     ),
     sort={"created_at": CollectionCase.created_at, "amount": CollectionCase.opening_amount},
     default_sort="-created_at",

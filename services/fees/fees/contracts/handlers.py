@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fees.contracts import service
 from propops.events.catalog import verb_of
 from propops.events.envelope import CloudEvent
-from propops.events.payloads import ContractChanged, VenueBookingSigned
+from propops.events.payloads import ContractChanged, VenueBookingCancelled, VenueBookingSigned
 from propops.messaging.subscriptions import On
 
 
@@ -23,7 +23,14 @@ async def on_venue_booking_signed(
     await service.charge_venue_fee(session, booking)
 
 
+async def on_venue_booking_cancelled(
+    session: AsyncSession, cancelled: VenueBookingCancelled, event: CloudEvent
+) -> None:
+    await service.void_venue_fee(session, cancelled)
+
+
 SUBSCRIPTIONS: list[On[Any]] = [
     On(ContractChanged, on_contract),
     On(VenueBookingSigned, on_venue_booking_signed),
+    On(VenueBookingCancelled, on_venue_booking_cancelled),
 ]

@@ -6,6 +6,10 @@
   ones become credit); the charge of the month it falls in stays.
 - A signed venue booking opens its account (holder ``booking``) and raises the venue management
   fee at once, due on the day of signing; once per booking (``source_ref``), whatever replays.
+- A signed booking cancelled before its start voids that fee (paid, it becomes the booking
+  account's credit), once. The cancellation carries the booking's terms: arriving before the
+  signing (a redelivery out of order), it raises the fee and voids it at once, so the late
+  signing finds the fee there (voided) and raises nothing.
 
 Every rule is idempotent: an event applied twice, or an older one after a newer one (by its
 ``at``), changes nothing more.
@@ -26,7 +30,7 @@ from fees.charges.schemas import ChargeIn
 from fees.charges.service import post_charge, void_locked
 from fees.contracts.models import LeaseContract
 from fees.contracts.schedule import CYCLES, period_bounds
-from propops.events.payloads import ContractChanged, VenueBookingSigned
+from propops.events.payloads import ContractChanged, VenueBookingCancelled, VenueBookingSigned
 from propops.timezones import today_in
 
 log = structlog.get_logger("fees.contracts")
@@ -108,7 +112,10 @@ def booking_ref(booking_id: str) -> str:
 
 
 async def charge_venue_fee(
-    session: AsyncSession, booking: VenueBookingSigned, *, now: datetime | None = None
+    session: AsyncSession,
+    booking: VenueBookingSigned | VenueBookingCancelled,
+    *,
+    now: datetime | None = None,
 ) -> Charge | None:
     """The booking's venue management fee, raised once (None for a booking without a fee)."""
     existing = await session.scalar(
@@ -140,4 +147,24 @@ async def charge_venue_fee(
     charge.posted_by = booking.actor
     charge.source_ref = booking_ref(booking.booking_id)
     await session.flush()
+    return charge
+
+
+async def void_venue_fee(session: AsyncSession, cancelled: VenueBookingCancelled) -> Charge | None:
+    """Void the cancelled booking's venue fee (see the module); None for a booking without a
+    fee. A replay finds it voided and changes nothing."""
+    charge = await charge_venue_fee(session, cancelled)
+    if charge is None or charge.status == ChargeStatus.voided.value:
+        return charge
+    account = await lock_account(session, charge.account_id)
+    assert account is not None
+    await session.refresh(charge)  # as it is now that the account is ours
+    if charge.status != ChargeStatus.voided.value:
+        await void_locked(
+            session,
+            account,
+            charge,
+            f"venue booking cancelled: {cancelled.reason}"[:500],
+            actor=cancelled.actor,
+        )
     return charge

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fees.accounts.models import Account
 from fees.accounts.service import lock_account_of_unit
 from fees.charges.models import SETTLED, Charge, ChargeStatus
+from fees.collection.promises import keep_promises
 from fees.collection.service import close_if_cleared
 from fees.payments.models import Payment, PaymentAllocation, PaymentMethod
 from fees.payments.schemas import PaymentIn
@@ -105,6 +106,7 @@ async def record_payment(
     await session.flush()
     await settle(session, account, now)
     await refresh_status(session, account, today=today, now=now)
+    await keep_promises(session, account)
     await close_if_cleared(session, account, today=today)
     return payment
 

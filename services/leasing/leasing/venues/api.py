@@ -162,7 +162,8 @@ async def check_out(
 @router.post(
     "/venue-bookings/{booking_id}/cancel",
     response_model=BookingOut,
-    description="Cancel a booking not yet signed (a reason is required). " + ACTION_DOC,
+    description="Cancel a booking (a reason is required): a requested one, or a signed one "
+    "before its start, whose venue fee fees then voids (venue_booking.cancelled). " + ACTION_DOC,
 )
 async def cancel(
     booking_id: str,

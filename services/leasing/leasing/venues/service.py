@@ -1,7 +1,9 @@
 """Rules of venue bookings.
 
-``requested -> signed -> in_use -> completed`` (``check-in``, ``check-out``), and a request may
-be ``cancel``-led before it is signed (once signed, the fee is charged: fees has no refund).
+``requested -> signed -> in_use -> completed`` (``check-in``, ``check-out``); a booking may be
+``cancel``-led (with a reason) while requested, or once signed before its start: that publishes
+``VenueBookingCancelled`` and fees voids the venue fee (once; what was paid becomes the booking
+account's credit). Once the use has started, or the venue is checked in, it is a 409.
 - No double booking: a booking's time may not overlap another live booking of the venue
   (requested, signed, in use or completed): 409 naming the other. Checked under the venue's
   lock (``lock_space``), so two bookings at once cannot both pass.
@@ -36,7 +38,11 @@ from leasing.venues.schemas import BookingIn, CheckOutIn
 from propops.auth import Principal, get_visible, scope_to_properties
 from propops.db import utcnow
 from propops.errors import Conflict, Invalid
-from propops.events.payloads import VenueBookingSigned, VenueDamageReported
+from propops.events.payloads import (
+    VenueBookingCancelled,
+    VenueBookingSigned,
+    VenueDamageReported,
+)
 from propops.lifecycle import Event, Lifecycle
 from propops.lists import Filter, ListQuery, ListSpec, contains
 from propops.references import next_reference
@@ -50,7 +56,7 @@ BOOKING = Lifecycle(
         "sign": ((REQUESTED,), SIGNED),
         "check_in": ((SIGNED,), IN_USE),
         "check_out": ((IN_USE,), COMPLETED),
-        "cancel": ((REQUESTED,), CANCELLED),
+        "cancel": ((REQUESTED, SIGNED), CANCELLED),
     },
 )
 
@@ -218,10 +224,47 @@ async def check_out(
 
 
 async def cancel(session: AsyncSession, booking: VenueBooking, reason: str, actor: str) -> None:
-    BOOKING.check(booking, "cancel", hint="a signed booking has paid its fee")
+    BOOKING.check(booking, "cancel")
+    now = utcnow()
+    if booking.status == SIGNED and booking.start <= now:
+        local = zone(booking.time_zone)
+        raise Conflict(
+            f"booking {booking.reference} started at "
+            f"{booking.start.astimezone(local):%Y-%m-%d %H:%M}: a signed booking is cancelled "
+            "before its start",
+            field="start",
+        )
+    was_signed = booking.status == SIGNED
     booking.cancel_reason = reason
+    space = await _space(session, booking) if was_signed else None
+
+    def cancelled(b: VenueBooking) -> list[Event]:
+        if space is None:
+            return []  # not signed: no fee was raised
+        assert b.fee is not None
+        payload = VenueBookingCancelled(
+            booking_id=b.id,
+            reference=b.reference,
+            property_id=b.property_id,
+            space_id=b.space_id,
+            space_code=space.code,
+            organizer=b.organizer,
+            start=b.start,
+            end=b.end,
+            fee=b.fee,
+            reason=reason,
+            signed_at=b.signed_at,
+            actor=actor,
+            at=now,
+        )
+        return [Event(payload, subject=b.id)]
+
     await BOOKING.apply(
-        session, booking, "cancel", step=lambda b: _step(b, "cancelled", actor, reason=reason)
+        session,
+        booking,
+        "cancel",
+        step=lambda b: _step(b, "cancelled", actor, reason=reason),
+        events=cancelled,
     )
 
 
