@@ -3,8 +3,9 @@ to every documented operation, as a throwaway admin (the admin of the test syste
 directory, never a real one). No answer may be a 5xx, and every answer must be one the OpenAPI
 document describes (status code, content type, body schema).
 
-Bounded so the suite stays quick (about 2 minutes on an idle 2-core machine): a fixed number of examples per
-operation and mode, derandomized (the same requests every run), no deadline, no shrinking.
+Bounded so the suite stays quick (about 2 minutes on an idle 2-core machine): a fixed number of
+examples per operation and mode, derandomized (the same requests every run), no deadline, no
+shrinking.
 """
 
 from __future__ import annotations

@@ -145,6 +145,28 @@ async def test_round_failed_items_become_nonconformances_and_the_loop_closes(
         json={"items": [{"code": "planting", "result": "pass", "note": None}]},
     )
     assert r.status_code == 200, r.text
+    # a photo is a document of this property's archive, not archived
+    photo = {"code": "planting", "result": "pass", "document_id": str(uuid.uuid4())}
+    r = await fd.client.post(f"/v1/inspections/{rid}/results", json={"items": [photo]})
+    assert r.status_code == 422 and r.json()["field"] == "items.0.document_id", r.text
+    unit = await fd.client.post(
+        "/v1/units", json={"property_id": prop, "building": "G", "number": "G-1", "floor": 0}
+    )
+    assert unit.status_code == 201, unit.text
+    doc = await fd.client.post(
+        "/v1/documents",
+        data={"title": "Gate 2 planting", "category": "other", "unit_id": unit.json()["id"]},
+        files={"file": ("gate2.txt", b"planting photo", "text/plain")},
+    )
+    assert doc.status_code == 201, doc.text
+    photo["document_id"] = doc.json()["id"]
+    r = await fd.client.post(f"/v1/inspections/{rid}/results", json={"items": [photo]})
+    assert r.status_code == 200, r.text
+    assert r.json()["results"]["planting"]["document_id"] == doc.json()["id"]
+    r = await fd.client.post(f"/v1/documents/{doc.json()['id']}/archive", json={})
+    assert r.status_code == 200, r.text
+    r = await fd.client.post(f"/v1/inspections/{rid}/results", json={"items": [photo]})
+    assert r.status_code == 422 and "archived" in r.json()["detail"]
     r = await fd.client.post(f"/v1/inspections/{rid}/submit", json={})
     assert r.status_code == 422 and r.json()["missing"] == ["maintenance"]
     r = await fd.client.post(

@@ -118,6 +118,19 @@ async def get(session: AsyncSession, document_id: str, principal: Principal) -> 
     )
 
 
+async def check_attachable(
+    session: AsyncSession, document_id: str, property_id: str, *, field: str
+) -> Document:
+    """A document another record may point to (an inspection item's photo): it exists in the
+    archive, belongs to the same property and is not archived; else 422 naming ``field``."""
+    document = await session.get(Document, document_id)
+    if document is None or document.property_id != property_id:
+        raise Invalid(f"document {document_id} is not in this property's archive", field=field)
+    if document.status != "active":
+        raise Invalid(f"document {document_id} is archived", field=field)
+    return document
+
+
 def content_path(settings: FrontdeskSettings, document: Document) -> Path:
     path = store_of(settings).path_of(document.content_hash)
     if not path.is_file():

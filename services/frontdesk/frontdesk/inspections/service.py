@@ -16,6 +16,7 @@ from sqlalchemy import Select, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from frontdesk.documents.service import check_attachable
 from frontdesk.inspections.defaults import DEFAULT_TEMPLATES
 from frontdesk.inspections.models import (
     DRAFT,
@@ -229,6 +230,13 @@ async def record_results(
             raise Invalid(
                 f"{result.code!r} is not an item of this checklist ({', '.join(sorted(codes))})",
                 field=f"items.{index}.code",
+            )
+        if result.document_id is not None:
+            await check_attachable(
+                session,
+                result.document_id,
+                inspection.property_id,
+                field=f"items.{index}.document_id",
             )
         results[result.code] = result.model_dump(exclude={"code"})
     inspection.results = results
