@@ -1,19 +1,23 @@
 """The document archive: multipart upload stored by content hash, the type told from the
 content, the size limit (413, also for a streamed body), lists with filters, the download with
-its type and name, archive, property scope and bad input."""
+its type and name, archive, property scope and bad input; documents of the property itself (an
+ad's artwork) and the events storing and archiving publish."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from frontdesk.app import create_app
 from frontdesk.settings import FrontdeskSettings
+from propops.messaging.models import OutboxRow
 from propops.testing.fixtures import RunningApp, token_for
 from propops.uploads import upload_body_limit
 
@@ -203,3 +207,71 @@ async def test_size_limit_bad_input_and_scope(fd: RunningApp, place: dict, tmp_p
         assert (await bea.get(f"/v1/documents/{doc['id']}/content")).status_code == 403
         assert (await bea.post(f"/v1/documents/{doc['id']}/archive", json={})).status_code == 403
         assert (await upload(bea, PDF, unit_id=place["unit"])).status_code == 403
+
+
+async def events_of(fd: RunningApp, document_id: str) -> list[tuple[str, dict]]:
+    async with fd.ctx.db.sessions() as session:
+        rows = (
+            await session.scalars(
+                select(OutboxRow)
+                .where(OutboxRow.aggregate_id == document_id)
+                .order_by(OutboxRow.seq)
+            )
+        ).all()
+    return [(row.type, json.loads(row.envelope)["data"]) for row in rows]
+
+
+async def test_artwork_of_the_property_and_its_events(fd: RunningApp, place: dict) -> None:
+    # a document of the property itself: no unit, no party
+    r = await upload(
+        fd.client,
+        PNG,
+        name="mooncake.png",
+        title="Mooncake poster",
+        category="artwork",
+        property_id=place["property"],
+    )
+    assert r.status_code == 201, r.text
+    art = r.json()
+    assert art["property_id"] == place["property"] and art["unit_id"] is art["party_id"] is None
+    unit_doc = (await upload(fd.client, PDF, unit_id=place["unit"])).json()
+    r = await fd.client.get("/v1/documents", params={"of_property": "true"})
+    assert [d["id"] for d in r.json()["items"]] == [art["id"]]
+    r = await fd.client.get("/v1/documents", params={"of_property": "false"})
+    assert [d["id"] for d in r.json()["items"]] == [unit_doc["id"]]
+    r = await fd.client.get("/v1/documents", params={"category": "artwork"})
+    assert [d["id"] for d in r.json()["items"]] == [art["id"]]
+    # one owner only, and a property that exists
+    for fields, field in [
+        ({"property_id": "nope"}, "property_id"),
+        ({"property_id": place["property"], "unit_id": place["unit"]}, "unit_id"),
+    ]:
+        r = await upload(fd.client, PNG, category="artwork", **fields)
+        assert r.status_code == 422 and r.json()["field"] == field, (fields, r.text)
+
+    # stored, then archived: one event each, in the same transaction as the change
+    r = await fd.client.post(f"/v1/documents/{art['id']}/archive", json={"reason": "old"})
+    assert r.status_code == 200, r.text
+    events = await events_of(fd, art["id"])
+    assert [t for t, _ in events] == [
+        "propops.frontdesk.document.stored.v1",
+        "propops.frontdesk.document.archived.v1",
+    ]
+    stored, archived = events[0][1], events[1][1]
+    assert stored["document_id"] == art["id"] and stored["property_id"] == place["property"]
+    assert stored["category"] == "artwork" and stored["title"] == "Mooncake poster"
+    assert stored["content_type"] == "image/png" and stored["size"] == len(PNG)
+    assert stored["status"] == "active" and stored["filename"] == "mooncake.png"
+    assert archived["status"] == "archived" and archived["actor"] == "test-user"
+    # the unit's document, never archived: stored only
+    assert [t for t, _ in await events_of(fd, unit_doc["id"])] == [
+        "propops.frontdesk.document.stored.v1"
+    ]
+
+    # a clerk of another property may not put a document into this one
+    token = token_for(fd.settings, "frontdesk", property_ids=["elsewhere"], user_id="bea")
+    async with httpx.AsyncClient(
+        base_url=fd.url, headers={"Authorization": f"Bearer {token}"}
+    ) as bea:
+        r = await upload(bea, PNG, category="artwork", property_id=place["property"])
+        assert r.status_code == 403, r.text

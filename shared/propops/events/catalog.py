@@ -93,6 +93,20 @@ PAID_SERVICE_EFFECTS = {
 }
 
 
+DOCUMENT_VERBS: dict[str, str] = {
+    "stored": "A document was stored in the front desk's archive (uploaded); leasing keeps a "
+    "copy of the artwork documents for its ads.",
+    "archived": "A document of the front desk's archive was archived (kept, out of the lists); "
+    "leasing flags the ads showing it as artwork.",
+}
+
+
+def document_event_type(verb: str) -> str:
+    """The type of a front-desk ``DocumentChanged`` of ``verb`` (``DOCUMENT_VERBS``)."""
+    assert verb in DOCUMENT_VERBS, verb
+    return f"propops.frontdesk.document.{verb}.v1"
+
+
 def notice_event_type(verb: str) -> str:
     return f"propops.frontdesk.notice.{verb}.v1"
 
@@ -167,6 +181,10 @@ _SPECS: tuple[EventSpec, ...] = (
             f"A notice to residents was {verb}.",
         )
         for verb in NOTICE_VERBS
+    ),
+    *(
+        EventSpec(document_event_type(verb), p.DocumentChanged, text)
+        for verb, text in DOCUMENT_VERBS.items()
     ),
     *(
         EventSpec(

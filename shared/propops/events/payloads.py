@@ -307,6 +307,27 @@ class NoticeChanged(BaseModel):
     at: datetime
 
 
+class DocumentChanged(BaseModel):
+    """frontdesk: a document was stored in the archive (uploaded) or archived.
+
+    Owned by a unit, a party or the property itself (``unit_id`` and ``party_id`` both empty);
+    ``status`` is the document's state after the change (``active`` | ``archived``).
+    """
+
+    document_id: str
+    property_id: str
+    unit_id: str | None = None
+    party_id: str | None = None
+    title: str
+    category: str
+    content_type: str
+    size: int
+    filename: str | None = None
+    status: str
+    actor: str | None = None
+    at: datetime
+
+
 class PaidServiceLine(BaseModel):
     item_code: str
     name: str

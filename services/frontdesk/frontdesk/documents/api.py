@@ -19,7 +19,7 @@ from propops.uploads import content_disposition
 
 router = APIRouter(tags=["documents"])
 
-Category = Literal["contract", "id_copy", "form", "notice", "other"]
+Category = Literal["contract", "id_copy", "form", "notice", "artwork", "other"]
 Id = Annotated[str | None, Form(min_length=1, max_length=36)]
 
 
@@ -31,8 +31,10 @@ def settings_of(request: Request) -> FrontdeskSettings:
     "/documents",
     status_code=201,
     response_model=DocumentOut,
-    description="multipart/form-data: `file`, `title`, `category`, and one of `unit_id` or "
-    "`party_id`. The file is stored by content hash; its type is told from its content. "
+    description="multipart/form-data: `file`, `title`, `category`, and one of `unit_id`, "
+    "`party_id` or `property_id` (a document of the property itself, e.g. an ad's artwork). "
+    "The file is stored by content hash; its type is told from its content. Publishes "
+    "`propops.frontdesk.document.stored.v1`. "
     "413 past the size limit (`PROPOPS_DOCUMENT_MAX_BYTES`, default 20 MB).",
 )
 async def upload(
@@ -43,6 +45,7 @@ async def upload(
     category: Annotated[Category, Form()],
     unit_id: Id = None,
     party_id: Id = None,
+    property_id: Id = None,
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> DocumentOut:
@@ -57,6 +60,7 @@ async def upload(
         category=category,
         unit_id=unit_id,
         party_id=party_id,
+        property_id=property_id,
     )
     await session.commit()
     set_etag(response, document.version)
@@ -115,7 +119,8 @@ async def content(
     "/documents/{document_id}/archive",
     response_model=DocumentOut,
     description="Hidden from the default lists, kept (and still downloadable). Send the "
-    "version last read as `If-Match`: 412 if it changed meanwhile.",
+    "version last read as `If-Match`: 412 if it changed meanwhile. Publishes "
+    "`propops.frontdesk.document.archived.v1`.",
 )
 async def archive(
     document_id: str,

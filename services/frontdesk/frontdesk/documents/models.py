@@ -1,5 +1,6 @@
 """The document archive (檔案, §1.2): contracts, ID copies, forms and notices kept for a unit or a
-party. The file itself is stored by content hash (``documents.storage``)."""
+party, and documents of the property itself (an ad's artwork). The file itself is stored by
+content hash (``documents.storage``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from frontdesk.db import Base
 from propops.db import IdMixin, TimestampMixin, UTCDateTime
 from propops.lists import keep_search_text, search_text
 
-DOCUMENT_CATEGORIES = ("contract", "id_copy", "form", "notice", "other")
+DOCUMENT_CATEGORIES = ("contract", "id_copy", "form", "notice", "artwork", "other")
 DOCUMENT_STATES = ("active", "archived")
 
 

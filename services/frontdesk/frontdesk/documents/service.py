@@ -1,26 +1,31 @@
-"""Rules of the document archive: a document belongs to one unit or one party (and so to a
-property: scope), its file is stored by content hash, its type is told from the content;
-archived documents leave the default lists but are kept (and can still be downloaded)."""
+"""Rules of the document archive: a document belongs to one unit, one party or the property
+itself (an ad's artwork: ``property_id`` alone), and so to a property (scope); its file is stored
+by content hash, its type is told from the content; archived documents leave the default lists
+but are kept (and can still be downloaded). Storing and archiving publish ``DocumentChanged``
+(leasing keeps a copy of the artwork for its ads)."""
 
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import BinaryIO
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
 from frontdesk.documents.models import DOCUMENT_CATEGORIES, DOCUMENT_STATES, Document
 from frontdesk.documents.storage import DocumentStore, EmptyFile, FileTooLarge
 from frontdesk.parties.models import Occupancy, Party
-from frontdesk.register.models import Unit
+from frontdesk.register.models import Property, Unit
 from frontdesk.settings import FrontdeskSettings
 from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.db import utcnow
 from propops.errors import Invalid, NotFound
-from propops.lifecycle import Lifecycle
+from propops.events.catalog import document_event_type
+from propops.events.payloads import DocumentChanged
+from propops.lifecycle import Event, Lifecycle
 from propops.lists import Filter, ListQuery, ListSpec, contains
+from propops.messaging.outbox import emit
 from propops.uploads import TooLarge
 
 DOCUMENT = Lifecycle("document", {"archive": (("active",), "archived")})
@@ -39,11 +44,21 @@ def download_name(original: str | None, title: str, extension: str | None) -> st
     return ((stem + extension) if extension else name)[:255]
 
 
-async def owner_property(session: AsyncSession, unit_id: str | None, party_id: str | None) -> str:
-    """The property of the unit or party the document belongs to (exactly one of them); a
-    party registered at no property belongs to the property of a unit it occupies."""
-    if (unit_id is None) == (party_id is None):
-        raise Invalid("give exactly one of unit_id and party_id", field="unit_id")
+async def owner_property(
+    session: AsyncSession,
+    unit_id: str | None,
+    party_id: str | None,
+    property_id: str | None = None,
+) -> str:
+    """The property the document belongs to: the property of its unit or party, or the property
+    itself (exactly one of the three); a party registered at no property belongs to the
+    property of a unit it occupies."""
+    if sum(owner is not None for owner in (unit_id, party_id, property_id)) != 1:
+        raise Invalid("give exactly one of unit_id, party_id and property_id", field="unit_id")
+    if property_id is not None:
+        if await session.get(Property, property_id) is None:
+            raise Invalid(f"property {property_id} does not exist", field="property_id")
+        return property_id
     if unit_id is not None:
         unit = await session.get(Unit, unit_id)
         if unit is None:
@@ -79,9 +94,10 @@ async def upload(
     category: str,
     unit_id: str | None,
     party_id: str | None,
+    property_id: str | None = None,
 ) -> Document:
     assert category in DOCUMENT_CATEGORIES
-    property_id = await owner_property(session, unit_id, party_id)
+    property_id = await owner_property(session, unit_id, party_id, property_id)
     check_property(principal, property_id)
     limit = settings.document_max_bytes
     if size is not None and size > limit:
@@ -109,7 +125,30 @@ async def upload(
     )
     session.add(document)
     await session.flush()
+    emit(
+        session,
+        changed(document, principal.username),
+        subject=document.id,
+        event_type=document_event_type("stored"),
+    )
     return document
+
+
+def changed(document: Document, actor: str) -> DocumentChanged:
+    return DocumentChanged(
+        document_id=document.id,
+        property_id=document.property_id,
+        unit_id=document.unit_id,
+        party_id=document.party_id,
+        title=document.title,
+        category=document.category,
+        content_type=document.content_type,
+        size=document.size,
+        filename=document.filename,
+        status=document.status,
+        actor=actor,
+        at=utcnow(),
+    )
 
 
 async def get(session: AsyncSession, document_id: str, principal: Principal) -> Document:
@@ -145,7 +184,20 @@ async def archive(
     document.archived_by = actor
     document.archived_at = utcnow()
     document.archive_reason = reason
-    return await DOCUMENT.apply(session, document, "archive")
+    return await DOCUMENT.apply(
+        session,
+        document,
+        "archive",
+        events=lambda d: [
+            Event(changed(d, actor), subject=d.id, event_type=document_event_type("archived"))
+        ],
+    )
+
+
+def of_property(value: bool) -> ColumnElement[bool]:
+    """Documents of the property itself (no unit, no party); false: of a unit or a party."""
+    own = and_(Document.unit_id.is_(None), Document.party_id.is_(None))
+    return own if value else ~own
 
 
 LIST = ListSpec(
@@ -154,6 +206,13 @@ LIST = ListSpec(
         Filter("unit_id", column=Document.unit_id, max_length=36),
         Filter("party_id", column=Document.party_id, max_length=36),
         Filter("category", column=Document.category, values=DOCUMENT_CATEGORIES),
+        Filter(
+            "of_property",
+            type=bool,
+            where=of_property,
+            description="documents of the property itself, e.g. ads' artwork (false: of a "
+            "unit or a party)",
+        ),
         Filter(
             "status",
             column=Document.status,
