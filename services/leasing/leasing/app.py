@@ -9,6 +9,8 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from leasing.ads.api import router as ads_router
+from leasing.artwork.api import router as artwork_router
+from leasing.artwork.handlers import SUBSCRIPTIONS as ARTWORK_SUBSCRIPTIONS
 from leasing.contracts.api import router as contracts_router
 from leasing.negotiations.api import router as negotiations_router
 from leasing.properties.api import router as properties_router
@@ -39,6 +41,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             Feature("contracts", routers=[contracts_router]),
             Feature("venues", routers=[venues_router]),
             Feature("ads", routers=[ads_router]),
+            Feature("artwork", routers=[artwork_router], subscriptions=ARTWORK_SUBSCRIPTIONS),
             task_feature("leasing", path="tasks"),
         ],
         migrations=Path(__file__).parent / "migrations",

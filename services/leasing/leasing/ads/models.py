@@ -7,8 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from leasing.artwork.models import ARCHIVED as ARTWORK_ARCHIVED
+from leasing.artwork.models import ArtworkDocument
 from leasing.db import Base
 from propops.db import IdMixin, TimestampMixin, UTCDateTime, new_id, utcnow
 from propops.lists import keep_search_text, search_text
@@ -32,6 +34,10 @@ class AdPlacement(IdMixin, TimestampMixin, Base):
     contract_id: Mapped[str | None] = mapped_column(ForeignKey("contracts.id"))
     advertiser: Mapped[str] = mapped_column(String(200), nullable=False)
     artwork: Mapped[str] = mapped_column(Text, nullable=False)  # what the ad shows
+    # the artwork's file: a document of the front desk's archive (leasing's copy of it)
+    artwork_document_id: Mapped[str | None] = mapped_column(
+        ForeignKey("artwork_documents.id"), index=True
+    )
     starts_on: Mapped[date] = mapped_column(Date, nullable=False)
     ends_on: Mapped[date] = mapped_column(Date, index=True, nullable=False)  # the last day up
     status: Mapped[str] = mapped_column(String(20), index=True, nullable=False, default=PENDING)
@@ -43,7 +49,15 @@ class AdPlacement(IdMixin, TimestampMixin, Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     search_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
+    artwork_document: Mapped[ArtworkDocument | None] = relationship(lazy="joined")
+
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def artwork_archived(self) -> bool:
+        """Its artwork document was archived at the front desk since (the ad is flagged)."""
+        doc = self.artwork_document
+        return doc is not None and doc.status == ARTWORK_ARCHIVED
 
     @property
     def expired(self) -> bool:

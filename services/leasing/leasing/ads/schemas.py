@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from leasing.artwork.schemas import ArtworkOut
 from leasing.text import Name, Note, Notes, VersionIn
 
 
@@ -15,6 +16,13 @@ class PlacementIn(BaseModel):
     )
     advertiser: Name
     artwork: Note = Field(description="what the ad shows (a description of the artwork)")
+    artwork_document_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=36,
+        description="the artwork's file: an active artwork document of the front desk's "
+        "archive, of the ad space's property (GET /v1/artwork-documents)",
+    )
     starts_on: date = Field(description="the first day it is up")
     ends_on: date = Field(description="the last day it is up (it expires after)")
 
@@ -46,6 +54,12 @@ class PlacementOut(BaseModel):
     contract_id: str | None
     advertiser: str
     artwork: str
+    artwork_document: ArtworkOut | None = Field(
+        description="the artwork's file in the front desk's archive, as leasing knows it"
+    )
+    artwork_archived: bool = Field(
+        description="the artwork document was archived at the front desk since: the ad is flagged"
+    )
     starts_on: date
     ends_on: date
     status: str = Field(description="pending | approved | rejected")

@@ -1,6 +1,8 @@
 """Rules of ad placements: submitted ``pending`` on an ad space, then ``approve``-d or
 ``reject``-ed (with a note). Two approved placements of one ad space may not be up on the same
-day (409 naming the other), checked under the space's lock. Lists answer what is up on each
+day (409 naming the other), checked under the space's lock. The artwork's file is a document
+of the front desk's archive (``artwork_document_id``, checked against leasing's copy); an ad
+whose artwork is archived later is flagged (``artwork_archived``). Lists answer what is up on each
 space now (``current``), what expires soon (``expiring_within_days``) and what has expired."""
 
 from __future__ import annotations
@@ -8,11 +10,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leasing.ads.models import APPROVED, PENDING, REJECTED, STATUSES, AdPlacement, AdPlacementStep
 from leasing.ads.schemas import PlacementIn
+from leasing.artwork.models import ARCHIVED as ARTWORK_ARCHIVED
+from leasing.artwork.models import ArtworkDocument
+from leasing.artwork.service import check_artwork
 from leasing.contracts.models import Contract
 from leasing.spaces.models import Space, SpaceKind
 from leasing.spaces.service import lock_space, space_for
@@ -53,12 +58,19 @@ async def submit(session: AsyncSession, data: PlacementIn, principal: Principal)
                 f"contract {data.contract_id} is not one of space {space.code}",
                 field="contract_id",
             )
+    artwork_document = None
+    if data.artwork_document_id is not None:
+        artwork_document = await check_artwork(
+            session, data.artwork_document_id, space.property_id, field="artwork_document_id"
+        )
     placement = AdPlacement(
         property_id=space.property_id,
         space_id=space.id,
         contract_id=data.contract_id,
         advertiser=data.advertiser,
         artwork=data.artwork,
+        artwork_document_id=data.artwork_document_id,
+        artwork_document=artwork_document,
         starts_on=data.starts_on,
         ends_on=data.ends_on,
         status=PENDING,
@@ -168,6 +180,14 @@ def expired(value: bool, today: date | None = None) -> ColumnElement[bool]:
     return and_(AdPlacement.status == APPROVED, past if value else ~past)
 
 
+def artwork_archived(value: bool) -> ColumnElement[bool]:
+    """Its artwork document was archived at the front desk (false: not, or no document)."""
+    archived = AdPlacement.artwork_document_id.in_(
+        select(ArtworkDocument.id).where(ArtworkDocument.status == ARTWORK_ARCHIVED)
+    )
+    return archived if value else or_(AdPlacement.artwork_document_id.is_(None), ~archived)
+
+
 LIST = ListSpec(
     filters=(
         Filter("property_id", column=AdPlacement.property_id, max_length=36),
@@ -192,6 +212,13 @@ LIST = ListSpec(
             type=bool,
             where=expired,
             description="only approved ads past their last day (false: approved, not past it)",
+        ),
+        Filter(
+            "artwork_archived",
+            type=bool,
+            where=artwork_archived,
+            description="only ads whose artwork document was archived at the front desk "
+            "(false: the others)",
         ),
     ),
     sort={

@@ -1,5 +1,6 @@
 # the models' modules register their tables on Base.metadata
 import leasing.ads.models
+import leasing.artwork.models
 import leasing.contracts.models
 import leasing.negotiations.models
 import leasing.properties.models
