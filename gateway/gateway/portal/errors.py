@@ -289,6 +289,9 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("an ad comes down on or after the day it goes up"),
     N_("contract %(contract_id)s is not one of space %(code)s"),
     N_("ad space %(code)s shows %(advertiser)s's ad from %(start)s to %(end)s"),
+    N_("document %(document_id)s is not an artwork of the archive that leasing knows"),
+    N_("artwork %(title)s is of another property"),
+    N_("artwork %(title)s is archived"),
     # front desk: visitors and release passes; the gate (security)
     N_("name either host_unit_id or host_department, not both"),
     N_("the visitor's document must be seen to confirm"),
@@ -310,7 +313,7 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("name the equipment that is missing"),
     N_("%(room)s has no %(items)s (its equipment: %(equipment)s)"),
     N_("the successor acknowledges a handover, not the receptionist who wrote it"),
-    N_("give exactly one of unit_id and party_id"),
+    N_("give exactly one of unit_id, party_id and property_id"),
     N_("party %(party_id)s is registered at no property"),
     N_("the file is larger than %(limit)s bytes"),
     N_("the file is empty"),

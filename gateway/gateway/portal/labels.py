@@ -373,6 +373,7 @@ LABELS: dict[str, dict[str, str]] = {
         "id_copy": N_("ID copy"),
         "form": N_("Form"),
         "notice": N_("Notice"),
+        "artwork": N_("Ad artwork"),
         "other": N_("Other"),
     },
     "document_status": {

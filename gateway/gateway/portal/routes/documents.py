@@ -1,5 +1,6 @@
 """The document archive's pages: a unit's or a person's documents (upload, list, download,
-archive), and the latest documents of every unit and person."""
+archive), and the latest documents of every unit and person and of the properties themselves
+(an ad's artwork: leasing's ads name it)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from gateway.portal.web import (
 
 router = APIRouter()
 FD = lookups.FD
-CATEGORIES = ("contract", "id_copy", "form", "notice", "other")
+CATEGORIES = ("contract", "id_copy", "form", "notice", "artwork", "other")
 # the portal's upload form (multipart, through the gateway's larger limit for uploads)
 PORTAL_UPLOAD = ("POST", "/documents")
 DOWNLOAD_HEADERS = (
@@ -108,10 +109,13 @@ async def upload(request: Request, user: PortalUser = Depends(form_user)) -> Res
     file = form.get("file")
     values = {k: str(v) for k, v in form.items() if k not in ("csrf_token", "file")}
     data = {k: v for k, v in values.items() if k in ("title", "category") and v}
-    if values.get("owner"):  # "unit:<id>" or "party:<id>" from the picker
+    if values.get("owner"):  # "unit:<id>", "party:<id>" or "property:<id>" from the picker
         kind, _, ident = values["owner"].partition(":")
-        values[f"{kind}_id"] = ident
+        if kind in ("unit", "party", "property"):
+            values[f"{kind}_id"] = ident
     data.update(_owner(values))
+    if not _owner(values) and values.get("property_id"):  # a document of the property itself
+        data["property_id"] = values["property_id"]
     files = None
     if isinstance(file, UploadFile) and file.filename:
         files = {
@@ -122,9 +126,12 @@ async def upload(request: Request, user: PortalUser = Depends(form_user)) -> Res
     except ApiError as exc:
         if exc.status in (403, 404):
             raise
-        state = FormState.from_error(exc, values, formatter(request), fields=("file", "unit_id"))
-        if "unit_id" in state.errors and "owner" in values:
-            state.errors["owner"] = state.errors.pop("unit_id")
+        state = FormState.from_error(
+            exc, values, formatter(request), fields=("file", "unit_id", "property_id")
+        )
+        for field in ("unit_id", "property_id"):
+            if field in state.errors and "owner" in values:
+                state.errors["owner"] = state.errors.pop(field)
         return await _page(request, user, state, status=422)
     return redirect(request, "/documents?" + urlencode(_owner(values)))
 

@@ -1,6 +1,8 @@
 """Leasing (租務): spaces, negotiations with their offers, contracts (signing, renewal, early
 termination, those ending soon), venue bookings (signing with the fee, check-in, check-out with
-the condition) and ads (approval, what is up, what expires). Through the leasing API only."""
+the condition) and ads (approval, what is up, what expires; the artwork picked from leasing's
+copy of the front desk's archive, its file downloaded through the archive's page for users who
+may read the front desk). Through the leasing API only."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from gateway.portal.client import ApiError, Forbidden, new_idempotency_key
 from gateway.portal.i18n import N_
 from gateway.portal.nav import NavItem
 from gateway.portal.routes.desk import _params_fn
+from gateway.portal.routes.documents import size_text
 from gateway.portal.web import (
     FormState,
     PortalUser,
@@ -517,18 +520,44 @@ AD_VIEWS: dict[str, dict[str, Any]] = {
 }
 
 
+def _with_size(placement: dict[str, Any]) -> dict[str, Any]:
+    if placement.get("artwork_document"):
+        doc = placement["artwork_document"]
+        doc["size_text"] = size_text(doc["size"])
+    return placement
+
+
+async def _artwork_choices(user: PortalUser) -> list[tuple[str, str]]:
+    """The artwork an ad may show: the active artwork documents of the archive leasing knows,
+    each with its property's code (the ad space's property must match)."""
+    docs, known = await asyncio.gather(
+        user.api.get(f"{API}/artwork-documents", limit=500, sort="title"),
+        user.api.get(f"{API}/properties", limit=500),
+    )
+    codes = {p["id"]: p["code"] for p in known["items"]}
+    return [
+        (d["id"], f"{d['title']} · {codes.get(d['property_id'], d['property_id'])}")
+        for d in docs["items"]
+    ]
+
+
 async def _ads_page(request: Request, user: PortalUser) -> dict[str, Any]:
     view = request.query_params.get("view", "current")
     view = view if view in AD_VIEWS else "current"
     params = {"limit": 50, "offset": _offset(request), **AD_VIEWS[view]}
-    page, boards = await asyncio.gather(
-        user.api.get(f"{API}/ad-placements", **params), _spaces(user, "ad_space")
+    page, boards, artwork = await asyncio.gather(
+        user.api.get(f"{API}/ad-placements", **params),
+        _spaces(user, "ad_space"),
+        _artwork_choices(user) if user.may_write("leasing") else asyncio.sleep(0, []),
     )
+    for a in page["items"]:
+        _with_size(a)
     return _ctx(
         "ads",
         page=page,
         view=view,
         boards=boards,
+        artwork_choices=artwork,
         days=EXPIRING_DAYS,
         params=_params_fn({"view": view}),
         idem=new_idempotency_key(),
@@ -553,6 +582,8 @@ async def submit_ad(request: Request, user: PortalUser = Depends(form_user)) -> 
         "starts_on": values.get("starts_on", ""),
         "ends_on": values.get("ends_on", ""),
     }
+    if values.get("artwork_document_id"):
+        body["artwork_document_id"] = values["artwork_document_id"]
     try:
         await user.api.post(
             f"{API}/ad-placements", body, idempotency_key=values.get("idem") or None
@@ -562,6 +593,17 @@ async def submit_ad(request: Request, user: PortalUser = Depends(form_user)) -> 
             request, exc, values, lambda: _ads_page(request, user), "leasing/ads.html"
         )
     return redirect(request, "/leasing/ads?view=pending")
+
+
+@router.get("/leasing/ads/{placement_id}")
+async def ad(
+    request: Request, placement_id: str, user: PortalUser = Depends(page_user)
+) -> Response:
+    _require(user)
+    a = _with_size(await user.api.get(f"{API}/ad-placements/{placement_id}"))
+    board = await user.api.get(f"{API}/spaces/{a['space_id']}")
+    ctx = _ctx("ads", a=a, board=board)
+    return render(request, "leasing/ad.html", ctx, nav_key="leasing")
 
 
 @router.post("/leasing/ads/{placement_id}/{action}")

@@ -50,9 +50,9 @@ async def check_artwork(
             field=field,
         )
     if copy.property_id != property_id:
-        raise Invalid(f"artwork {copy.title!r} is of another property", field=field)
+        raise Invalid(f"artwork {copy.title} is of another property", field=field)
     if copy.status != ACTIVE:
-        raise Invalid(f"artwork {copy.title!r} is archived", field=field)
+        raise Invalid(f"artwork {copy.title} is archived", field=field)
     return copy
 
 
