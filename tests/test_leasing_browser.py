@@ -1,8 +1,10 @@
 """The leasing pages in a real browser against the real system: a leasing clerk registers a
 space, negotiates (offers, agreement) and draws up and signs the contract from it, sees a
 clashing contract refused in Chinese, finds it among the contracts ending soon; books a venue,
-signs it with the fee, checks it in and out with a damage; submits and approves an ad and sees
-it up; a manager reads the pages but gets no forms; the front desk gets none of them.
+signs it with the fee, checks it in and out with a damage; submits an ad with its artwork from
+the front desk's archive (learnt by leasing from the archive's event), approves it and sees it
+up; the manager downloads the artwork from the ad's page, and once the desk archives it the ad
+is flagged; a manager reads the pages but gets no forms; the front desk gets none of them.
 Screenshots (desk and phone) go to var/screenshots/."""
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from browser_harness import (
     sign_in,
 )
 from system_harness import ADMIN_PASSWORD
+
+# the smallest PNG header: the archive tells its type from the content
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
 
 pytestmark = [pytest.mark.system, pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -62,10 +67,25 @@ def test_leasing_pages(make_system) -> None:
                 },
             )
             assert r.status_code == 201, r.text
-    in_browser(lambda browser: story(browser, office))
+        # the ad's artwork, kept by the front desk as a document of the property itself
+        r = c.post(
+            "/api/frontdesk/v1/documents",
+            data={"title": "開張海報", "category": "artwork", "property_id": pid},
+            files={"file": ("poster.png", PNG, "image/png")},
+        )
+        assert r.status_code == 201, r.text
+        artwork = r.json()
+        for _ in range(120):  # leasing learns it from the archive's event
+            docs = c.get("/api/leasing/v1/artwork-documents").json()["items"]
+            if any(d["id"] == artwork["id"] for d in docs):
+                break
+            time.sleep(0.25)
+        else:
+            raise AssertionError("leasing never learnt the artwork")
+    in_browser(lambda browser: story(browser, office, artwork))
 
 
-def story(browser, office: Office) -> None:
+def story(browser, office: Office, artwork: dict) -> None:
     desk = browser.new_context(viewport=DESK, locale="zh-HK")
     phone = browser.new_context(viewport=PHONE, locale="zh-HK", is_mobile=True, has_touch=True)
     for ctx in (desk, phone):
@@ -179,6 +199,7 @@ def story(browser, office: Office) -> None:
     page.select_option("#f-space_id", label="AD-L1 · 大堂燈箱")
     page.fill("#f-advertiser", "海景茶餐廳")
     page.fill("#f-artwork", "A1 海報：開張優惠")
+    page.select_option("#f-artwork_document_id", artwork["id"])
     page.fill("#f-starts_on", today.isoformat())
     page.fill("#f-ends_on", (today + timedelta(days=20)).isoformat())
     page.click("form[method=post][action='/leasing/ads'] button[type=submit]")
@@ -192,6 +213,14 @@ def story(browser, office: Office) -> None:
     assert "海景茶餐廳" in page.inner_text("main")
     mobile.goto(f"{office.url}/leasing/ads")
     screenshot(mobile, "phone-leasing-ads")
+    # the ad's page: its artwork (the clerk may not read the front desk: the title, no link)
+    page.click("[data-ad] a[href^='/leasing/ads/']")
+    page.wait_for_load_state()
+    ad_url = page.url
+    text = page.inner_text("main")
+    assert "開張海報" in text and "image/png" in text and "海景茶餐廳" in text
+    assert page.locator("[data-artwork] a").count() == 0
+    screenshot(page, "desk-leasing-ad")
 
     # --- English; a manager reads without forms; the front desk has no leasing pages ------------
     page.goto(f"{office.url}/leasing/contracts")
@@ -203,8 +232,35 @@ def story(browser, office: Office) -> None:
     sign_in(boss, office, "boss", "/leasing/contracts")
     assert reference in boss.inner_text("main")
     assert boss.locator("main form[method=post]").count() == 0
+    # the manager reads the front desk: the artwork's file downloads from the ad's page
+    boss.goto(ad_url)
+    link = boss.locator(f"[data-artwork] a[href='/documents/{artwork['id']}/download']")
+    download = boss.request.get(f"{office.url}{link.get_attribute('href')}")
+    assert download.status == 200 and download.body() == PNG
     clerk = browser.new_context(viewport=DESK).new_page()
     sign_in(clerk, office, "clerk", "/complaints")
     assert "租務" not in clerk.inner_text("#sidenav")
     response = clerk.goto(f"{office.url}/leasing/contracts")
     assert response is not None and response.status == 403
+
+    # --- the desk archives the artwork (a document of the property): the ad is flagged ---------
+    clerk.goto(f"{office.url}/documents?category=artwork")
+    row = clerk.locator(f"#d-{artwork['id']}")
+    assert "開張海報" in row.inner_text() and "物業本身" in row.inner_text()
+    screenshot(clerk, "desk-documents-artwork")
+    row.locator("form[action$='/archive'] button[type=submit]").click()
+    clerk.wait_for_load_state()
+    assert clerk.locator(f"#d-{artwork['id']}").count() == 0
+    page.click(".lang-switch button[value=zh-Hant]")
+    page.wait_for_load_state()
+    for _ in range(60):  # leasing learns it from the archive's event
+        page.goto(ad_url)
+        if "設計稿已歸檔" in page.inner_text("main"):
+            break
+        page.wait_for_timeout(250)
+    assert "前臺已將此廣告的設計稿歸檔" in page.inner_text("main")
+    screenshot(page, "desk-leasing-ad-artwork-archived")
+    page.goto(f"{office.url}/leasing/ads?view=current")
+    assert "設計稿已歸檔" in page.inner_text("[data-ad]")
+    mobile.goto(ad_url)
+    screenshot(mobile, "phone-leasing-ad")
