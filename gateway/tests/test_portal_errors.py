@@ -247,3 +247,171 @@ def test_recurrence_rule_messages_in_chinese(rule: str) -> None:
         validate_rule(rule)
     said = translate_error(zh, f"Value error, {caught.value}", 422)
     assert not said.startswith("資料有誤"), (rule, str(caught.value))
+
+
+# The recent features' rule messages, as the services format them (f-string for f-string), and
+# the parts of each that are the user's own data (names, ids, codes): the rest must be Chinese.
+NAME = "Men's toilets"
+FEATURE_MESSAGES: list[tuple[int, str, tuple[str, ...]]] = [
+    # front desk: inspections and an item's photo from the archive
+    (422, "item codes must be unique", ()),
+    (409, f"a greening template named {'Lobby round'!r} exists", ("Lobby round",)),
+    (409, f"a daily template named {NAME!r} exists", (NAME,)),
+    (422, "inspection template 7c1e-template is not one of this property's", ("7c1e-template",)),
+    (422, f"{'lift_b'!r} is not an item of this checklist (door, lift_a)", ("lift_b", "door")),
+    (422, f"no result yet for: {', '.join(['door', 'lift_a'])}", ("door", "lift_a")),
+    (422, "document 9d0c-doc is not in this property's archive", ("9d0c-doc",)),
+    (422, "document 9d0c-doc is archived", ("9d0c-doc",)),
+    # front desk: desk staff (shifts, clock-in/out, leave, training)
+    (409, "mary is on approved leave from 2026-12-01 to 2026-12-03", ("mary",)),
+    (
+        409,
+        "mary is already on shift at post reception from 2026-12-01T00:00:00+00:00 to "
+        "2026-12-01T08:00:00+00:00 (shift 5e2b)",
+        ("mary", "reception", "5e2b"),
+    ),
+    (422, "the shift is already mary's", ("mary",)),
+    (403, "only mary clocks in and out of this shift", ("mary",)),
+    (422, "at is in the future", ()),
+    (422, "too early: at most 4 hours before the shift starts", ()),
+    (422, "the shift has ended", ()),
+    (422, "before the clock-in", ()),
+    (409, "mary already has leave approved from 2026-12-01 to 2026-12-03", ("mary",)),
+    (409, "mary already has leave requested from 2026-12-01 to 2026-12-03", ("mary",)),
+    (403, "no one decides on their own leave", ()),
+    (403, "only mary or whoever entered the request cancels it", ("mary",)),
+    (409, "course code FIRE-01 is taken", ("FIRE-01",)),
+    (422, "training course 3a4b does not exist", ("3a4b",)),
+    (422, "attended_on is in the future", ()),
+    # front desk: the daily review
+    (409, "2026-11-27 is signed already, by lee (review 8f9a)", ("lee", "8f9a")),
+    (422, "2026-11-28 has not begun yet at the property (Asia/Hong_Kong)", ("Asia/Hong_Kong",)),
+    (403, "the daily review is for the front desk's supervisor and managers", ()),
+    # fees: collection cases, billing runs, rates
+    (409, "unit 4c5d is not in arrears", ("4c5d",)),
+    (409, "unit 4c5d has an open collection case", ("4c5d",)),
+    (422, "the property has no fee rate in force on 2026-12-01: add one first", ()),
+    (
+        409,
+        "the property already has a rate from 2026-12-01 (rate 6e7f); add the new rate from "
+        "another day",
+        ("6e7f",),
+    ),
+    # leasing: spaces, negotiations, contracts, venues, ads
+    (422, "space AD-01 is a warehouse, not a ad_space", ("AD-01",)),
+    (422, "space HALL is a ad_space, not a venue", ("HALL",)),
+    (409, "negotiation is lost, not agreed: nothing was agreed to sign", ()),
+    (409, "negotiation is open, not agreed: nothing was agreed to sign", ()),
+    (
+        409,
+        "booking VB-2026-0003 started at 2026-12-01 09:00: a signed booking is cancelled "
+        "before its start",
+        ("VB-2026-0003",),
+    ),
+    (
+        409,
+        "venue HALL is booked by Wing On under VB-2026-0002 from 2026-12-01 09:00 to "
+        "2026-12-01 12:00",
+        ("HALL", "Wing On", "VB-2026-0002"),
+    ),
+    (409, "ad space AD-01 shows Acme's ad from 2026-12-01 to 2026-12-31", ("AD-01", "Acme")),
+    (422, "an ad comes down on or after the day it goes up", ()),
+]
+
+
+@pytest.mark.parametrize("status,message,own", FEATURE_MESSAGES, ids=lambda v: str(v)[:40])
+def test_the_features_rule_messages_in_chinese(
+    status: int, message: str, own: tuple[str, ...]
+) -> None:
+    """A pattern for each: no fallback sentence, and no English left once the user's own data
+    is taken out (a state or kind the message names is said in Chinese too)."""
+    for said in (message, f"Value error, {message}"):
+        chinese = translate_error(zh, said, status)
+        assert chinese != errors.fallback(zh, status, said.removeprefix("Value error, "))
+        for value in own:
+            assert value in chinese, (message, chinese)
+            chinese = chinese.replace(value, "")
+        assert not ENGLISH_WORD.search(chinese), (message, chinese)
+    assert translate_error(en, message, status) == message
+
+
+def test_the_features_words_in_a_message() -> None:
+    said = translate_error(zh, "space HALL is a ad_space, not a venue", 422)
+    assert said == "租賃空間 HALL 是廣告位，不是場地"
+    said = translate_error(zh, "mary already has leave approved from 2026-12-01 to 2026-12-03")
+    assert said == "mary 於 2026-12-01 至 2026-12-03 已有假期（已批准）"
+    said = translate_error(zh, f"a greening template named {NAME!r} exists", 409)
+    assert said == f"綠化已有名為「{NAME}」的檢查表"
+    assert translate_error(zh, "leave request 3a4b not found", 404) == "找不到請假申請 3a4b"
+
+
+def _schema_messages(model: type[BaseModel], data: dict[str, object]) -> list[str]:
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate(data)
+    return [e["msg"] for e in caught.value.errors()]
+
+
+def test_the_features_schema_messages_in_chinese() -> None:
+    """The validators' messages as pydantic words them (``Value error, ...``)."""
+    from frontdesk.inspections.schemas import TemplateIn
+    from frontdesk.leave_requests.schemas import LeaveIn
+    from frontdesk.training.schemas import RecordIn
+    from propops.roster import ShiftTimes
+
+    items = [{"code": "door", "text_zh": "門", "text_en": "Door"}] * 2
+    bad: list[tuple[type[BaseModel], dict[str, object]]] = [
+        (LeaveIn, {"from": "2026-12-03", "to": "2026-12-01", "kind": "annual"}),
+        (LeaveIn, {"from": "2026-01-01", "to": "2027-06-01", "kind": "annual"}),
+        (LeaveIn, {"from": "1900-01-01", "to": "1900-01-02", "kind": "annual"}),
+        (TemplateIn, {"property_id": "p", "department": "daily", "name": "n", "items": items}),
+        (RecordIn, {"course_id": "c", "user": "mary", "attended_on": "1800-01-01"}),
+        (ShiftTimes, {"start": "2026-12-01T08:00:00Z", "end": "2026-12-01T08:00:00Z"}),
+        (ShiftTimes, {"start": "2026-12-01T08:00:00Z", "end": "2026-12-02T09:00:00Z"}),
+    ]
+    for model, data in bad:
+        for message in _schema_messages(model, data):
+            chinese = translate_error(zh, message, 422)
+            assert not chinese.startswith("資料有誤"), (message, chinese)
+            assert not ENGLISH_WORD.search(chinese.replace("'", "")), (message, chinese)
+
+
+def test_the_features_wrong_states_and_stale_versions_in_chinese() -> None:
+    """Their 409s name their record, state and action in Chinese, their 412s their record."""
+    from fees.collection.service import CASE
+    from frontdesk.inspections.service import INSPECTION
+    from frontdesk.leave_requests.service import LEAVE
+    from frontdesk.nonconformances.service import NONCONFORMANCE
+    from frontdesk.security_alerts.service import ALERT
+    from frontdesk.staff_shifts.service import STAFF_SHIFT
+
+    refused = [
+        (LEAVE, "refused", "cancel"),
+        (LEAVE, "approved", "refuse"),
+        (STAFF_SHIFT, "done", "clock_in"),
+        (STAFF_SHIFT, "scheduled", "clock_out"),
+        (STAFF_SHIFT, "on_duty", "reassign"),
+        (CASE, "closed", "attempt"),
+        (CASE, "closed", "appoint"),
+        (CASE, "closed", "promise"),
+        (CASE, "closed", "opinion"),
+        (INSPECTION, "submitted", "record"),
+        (NONCONFORMANCE, "closed", "verify"),
+        (ALERT, "acknowledged", "acknowledge"),
+    ]
+    for lifecycle, state, action in refused:
+        with pytest.raises(WrongState) as caught:
+            lifecycle.check(Record(state), action)
+        said = problem_message(zh, 409, _body(caught.value))
+        assert said is not None and not ENGLISH_WORD.search(said), (lifecycle.noun, said)
+    with pytest.raises(WrongState) as caught:
+        LEAVE.check(Record("refused"), "cancel")
+    assert problem_message(zh, 409, _body(caught.value)) == (
+        "此請假申請目前為「已拒絕」，不能取消。只可在「已申請」或「已批准」時進行。"
+    )
+    for noun in ("shift", "leave request", "training course", "daily review", "billing run"):
+        with pytest.raises(PreconditionFailed) as stale:
+            check_version(Record("open"), 3, noun)
+        said = problem_message(zh, 412, _body(stale.value))
+        assert said is not None and not ENGLISH_WORD.search(said), (noun, said)
+        said = translate_error(zh, f"{noun} 3a4b not found", 404)
+        assert not ENGLISH_WORD.search(said.replace("3a4b", "")), (noun, said)

@@ -276,10 +276,10 @@ RULE_MESSAGES: tuple[str, ...] = (
     # leasing
     N_("property already has a space %(code)s (%(name)s)"),
     N_("space %(space_id)s does not exist"),
-    N_("space %(code)s is a %(kind)s, not a %(wanted)s"),
+    N_("space %(code)s is a %(space_kind)s, not a %(wanted_space_kind)s"),
     N_("a contract ends on or after its start date"),
     N_("negotiation %(negotiation_id)s is not one of space %(code)s"),
-    N_("negotiation is %(state)s, not agreed: nothing was agreed to sign"),
+    N_("negotiation is %(negotiation_status)s, not agreed: nothing was agreed to sign"),
     N_("space %(code)s is let under contract %(reference)s (%(tenant)s) from %(start)s to %(end)s"),
     N_("a renewal ends after the current end date %(end_date)s"),
     N_("an early end falls from the start %(start)s to the day before the end %(end)s"),
@@ -292,6 +292,9 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("document %(document_id)s is not an artwork of the archive that leasing knows"),
     N_("artwork %(title)s is of another property"),
     N_("artwork %(title)s is archived"),
+    N_(
+        "booking %(reference)s started at %(start)s: a signed booking is cancelled before its start"
+    ),
     # front desk: visitors and release passes; the gate (security)
     N_("name either host_unit_id or host_department, not both"),
     N_("the visitor's document must be seen to confirm"),
@@ -355,6 +358,35 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("item '%(item_code)s' was withdrawn from the property's price list"),
     N_("item '%(item_code)s' is listed twice"),
     N_("%(name)s does not own, rent or live in unit %(building)s %(number)s"),
+    # front desk: inspections (templates, rounds) and an item's photo from the archive
+    N_("item codes must be unique"),
+    N_("a %(inspection_department)s template named '%(name)s' exists"),
+    N_('a %(inspection_department)s template named "%(name)s" exists'),  # the name has a '
+    N_("inspection template %(template_id)s is not one of this property's"),
+    N_("'%(code)s' is not an item of this checklist (%(codes)s)"),
+    N_("no result yet for: %(codes)s"),
+    N_("document %(document_id)s is not in this property's archive"),
+    N_("document %(document_id)s is archived"),
+    # front desk: desk staff (shifts, clock-in/out, leave, training)
+    N_("%(user)s is on approved leave from %(start)s to %(end)s"),
+    N_("the shift is already %(user)s's"),
+    N_("only %(user)s clocks in and out of this shift"),
+    N_("at is in the future"),
+    N_("too early: at most 4 hours before the shift starts"),
+    N_("the shift has ended"),
+    N_("before the clock-in"),
+    N_("to must not be before from"),
+    N_("a leave request covers at most a year"),
+    N_("%(user)s already has leave %(leave_status)s from %(start)s to %(end)s"),
+    N_("no one decides on their own leave"),
+    N_("only %(user)s or whoever entered the request cancels it"),
+    N_("course code %(code)s is taken"),
+    N_("training course %(course_id)s does not exist"),
+    N_("attended_on is in the future"),
+    # front desk: the supervisor's daily review (and the gateway's view of the day)
+    N_("%(date)s is signed already, by %(user)s (review %(review_id)s)"),
+    N_("%(date)s has not begun yet at the property (%(time_zone)s)"),
+    N_("the daily review is for the front desk's supervisor and managers"),
 )
 
 # What a message with no pattern (or no translation yet) becomes, by status.
@@ -400,7 +432,15 @@ _STATE_GROUP = {
     "greening job": "greening_status",
     "notice": "notice_status",
     "paid service": "paid_service_status",
+    "inspection": "inspection_status",
+    "nonconformance": "nonconformance_status",
+    "shift": "staff_shift_status",
+    "leave request": "leave_status",
+    "security alert": "alert_status",
+    "patrol": "patrol_run_status",
 }
+# placeholders translated by a label group not named like them (the others: their own name)
+_PARAM_GROUP = {"wanted_space_kind": "space_kind"}
 _STATUS_GROUPS = tuple(g for g in labels.LABELS if g.endswith("_status"))
 
 
@@ -469,8 +509,9 @@ def _param(fm: Formatter, name: str, value: str, status: int | None) -> str:
         return _choices(fm, value)
     if name == "noun":
         return labels.label(fm.gettext, "record_noun", value)
-    if name in labels.LABELS:  # department, occupancy_role, call_status, ...
-        return labels.label(fm.gettext, name, value)
+    group = _PARAM_GROUP.get(name, name)
+    if group in labels.LABELS:  # department, occupancy_role, call_status, leave_status, ...
+        return labels.label(fm.gettext, group, value)
     return value
 
 
@@ -499,10 +540,11 @@ def fallback(fm: Formatter, status: int | None, detail: str) -> str:
 def translate_error(fm: Formatter, message: str, status: int | None = None) -> str:
     """The API's English ``message`` in the user's language: by its pattern in the catalog;
     otherwise a sentence by ``status`` with the English in brackets. English readers get the
-    message itself (without pydantic's "Value error, " prefix)."""
-    message = message.strip()
+    message itself. pydantic's "Value error, " prefix is dropped first: a pattern that begins
+    with a placeholder ("%(user)s is on approved leave ...") would otherwise take it in."""
+    message = message.strip().removeprefix("Value error, ")
     if fm.language == "en":
-        return message.removeprefix("Value error, ")
+        return message
     found = _translated(fm, message, status)
     return found if found is not None else fallback(fm, status, message)
 
