@@ -132,6 +132,6 @@ def story(browser, office: Office, data: dict[str, str]) -> None:
     clerk.goto(f"{office.url}/staff/leave?status=all")
     clerk.wait_for_selector(row)
     assert clerk.locator(f"{row} form[action$='/approve']").count() == 0
-    screenshot(clerk, "phone-staff-roster-clerk")
+    screenshot(clerk, "phone-staff-leave-clerk")
     desk.close()
     phone.close()
