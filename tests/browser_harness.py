@@ -110,6 +110,7 @@ class Office:
 
 USERS = {
     "clerk": ["frontdesk"],
+    "chief": ["frontdesk", "supervisor"],  # the desk's supervisor (客服領班)
     "tech": ["engineering"],
     "boss": ["manager"],
     "cashier": ["fees"],

@@ -1,7 +1,8 @@
 """The supervisor's daily review in a real browser against the real system: the desk's
-supervisor opens the day (handovers, complaints, the departments' tasks, security, attendance
-marked unavailable until the staff shifts exist), signs it with a note; the manager, on a
-phone, sees who signed and is told by a notification. Screenshots to var/screenshots/."""
+supervisor (客服領班: ``chief``, a front-desk user with ``supervisor``) opens the day
+(handovers, complaints, the departments' tasks, security, the desk staff's
+attendance), signs it with a note; the manager, on a phone, sees who
+signed and is told by a notification. Screenshots to var/screenshots/."""
 
 from __future__ import annotations
 
@@ -67,34 +68,33 @@ def story(browser, office: Office) -> None:
     phone = browser.new_context(viewport=PHONE, locale="zh-HK", is_mobile=True, has_touch=True)
     desk.set_default_timeout(WAIT_MS)
     phone.set_default_timeout(WAIT_MS)
-    clerk = desk.new_page()
+    chief = desk.new_page()
 
-    sign_in(clerk, office, "clerk", "/daily-review")
-    assert "每日查閱工作記錄" in clerk.inner_text("#sidenav")
-    main = clerk.inner_text("main")
+    sign_in(chief, office, "chief", "/daily-review")
+    assert "每日查閱工作記錄" in chief.inner_text("#sidenav")
+    main = chief.inner_text("main")
     assert "尚未簽署" in main and "大堂" in main
-    assert clerk.inner_text("[data-kpi=handovers_pending]").strip() == "1"
-    # staff shifts are not built yet: attendance is marked unavailable in words
-    assert clerk.locator("#attendance [data-unavailable]").count() == 1
-    assert "暫時無法從" in clerk.inner_text("#attendance")
-    screenshot(clerk, "desk-daily-review")
+    assert chief.inner_text("[data-kpi=handovers_pending]").strip() == "1"
+    # the desk's staff shifts answer: attendance is there (no shifts that day), not unavailable
+    assert chief.locator("#attendance [data-unavailable]").count() == 0
+    screenshot(chief, "desk-daily-review")
 
-    clerk.fill("#f-notes", "B座升降機保養未完成，明早跟進。")
-    clerk.click("#signature button[type=submit]")
-    clerk.wait_for_selector("[data-signature]")
-    assert "由 clerk 於" in clerk.inner_text("#signature")
-    assert "明早跟進" in clerk.inner_text("#signature")
-    clerk.evaluate("window.scrollTo(0, 0)")  # back above the #signature anchor
-    screenshot(clerk, "desk-daily-review-signed")
+    chief.fill("#f-notes", "B座升降機保養未完成，明早跟進。")
+    chief.click("#signature button[type=submit]")
+    chief.wait_for_selector("[data-signature]")
+    assert "由 chief 於" in chief.inner_text("#signature")
+    assert "明早跟進" in chief.inner_text("#signature")
+    chief.evaluate("window.scrollTo(0, 0)")  # back above the #signature anchor
+    screenshot(chief, "desk-daily-review-signed")
 
     boss = phone.new_page()
     sign_in(boss, office, "boss", "/daily-review")
-    assert "由 clerk 於" in boss.inner_text("#signature")
-    assert boss.locator("#signature form").count() == 0  # managers read; the desk signs
+    assert "由 chief 於" in boss.inner_text("#signature")
+    assert boss.locator("#signature form").count() == 0  # signed already: no form for anyone
     screenshot(boss, "phone-daily-review")
     for _ in range(120):  # the manager is told by the daily_review.signed event
         boss.goto(f"{office.url}/notifications")
-        if "每日查閱工作記錄已由 clerk 簽署" in boss.inner_text("main"):
+        if "每日查閱工作記錄已由 chief 簽署" in boss.inner_text("main"):
             break
         time.sleep(0.5)
     else:

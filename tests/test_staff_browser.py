@@ -1,8 +1,9 @@
-"""The desk's own staff in a real browser against the real system: a clerk has two shifts, one
-starting soon and one in two days, and asks for leave on the second; the supervisor (a manager)
-approves it on the leave page and finds that shift marked uncovered on the week's roster; the
-clerk clocks in on a phone from "my shifts". Screenshots (desk and phone) go to
-var/screenshots/."""
+"""The desk's own staff in a real browser against the real system: the supervisor (客服領班, a
+front-desk user with ``supervisor``, not a manager) puts a clerk on two shifts, one starting soon
+and one in two days; the clerk asks for leave on the second; the supervisor approves it on the
+leave page and finds that shift marked uncovered on the week's roster; the clerk clocks in on a
+phone from "my shifts", and sees neither the approval nor the roster's changes. Screenshots
+(desk and phone) go to var/screenshots/."""
 
 from __future__ import annotations
 
@@ -29,13 +30,17 @@ HK = ZoneInfo("Asia/Hong_Kong")
 FD = "/api/frontdesk/v1"
 
 
+def bearer(c: httpx.Client, office: Office, username: str) -> dict[str, str]:
+    r = c.post(
+        "/api/auth/token",
+        data={"username": username, "password": office.passwords[username]},
+    )
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
 def setup(office: Office) -> dict[str, str]:
     with httpx.Client(base_url=office.url, timeout=30) as c:
-        r = c.post(
-            "/api/auth/token",
-            data={"username": "clerk", "password": office.passwords["clerk"]},
-        )
-        c.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+        clerk, chief = bearer(c, office, "clerk"), bearer(c, office, "chief")
         pid = office.property["id"]
         now = datetime.now(UTC).replace(second=0, microsecond=0)
         soon, later = now + timedelta(minutes=10), now + timedelta(days=2)
@@ -48,8 +53,10 @@ def setup(office: Office) -> dict[str, str]:
                 "start": start.isoformat(),
                 "end": (start + timedelta(hours=8)).isoformat(),
             }
+            # the roster is the supervisor's: a plain clerk may not add a shift
+            assert c.post(f"{FD}/staff-shifts", json=body, headers=clerk).status_code == 403
             for _ in range(60):  # the service's copy of the users hears of the clerk by an event
-                r = c.post(f"{FD}/staff-shifts", json=body)
+                r = c.post(f"{FD}/staff-shifts", json=body, headers=chief)
                 if r.status_code != 422:
                     break
                 clock.sleep(0.5)
@@ -59,6 +66,7 @@ def setup(office: Office) -> dict[str, str]:
         r = c.post(
             f"{FD}/leave-requests",
             json={"user": "clerk", "from": leave_day, "to": leave_day, "kind": "annual"},
+            headers=clerk,
         )
         assert r.status_code == 201, r.text
     return {
@@ -87,7 +95,7 @@ def story(browser, office: Office, data: dict[str, str]) -> None:
 
     # --- the supervisor approves the leave, then sees the shift it uncovers -------------------
     boss = desk.new_page()
-    sign_in(boss, office, "boss", "/staff/leave")
+    sign_in(boss, office, "chief", "/staff/leave")
     row = f"[data-leave-id='{data['leave']}']"
     boss.wait_for_selector(row)
     assert "年假" in boss.inner_text(row)
@@ -99,6 +107,8 @@ def story(browser, office: Office, data: dict[str, str]) -> None:
     boss.wait_for_selector(f"{shift} [data-flag=uncovered]")
     assert "無人當值" in boss.inner_text(f"{shift} [data-flag=uncovered]")
     assert boss.locator("[data-uncovered-count]").count() == 1
+    assert boss.locator(f"{shift} form[action$='/reassign']").count() == 1
+    assert boss.locator("form[action='/staff/shifts']").count() == 1  # add a shift
     screenshot(boss, "desk-staff-roster")
 
     # --- the clerk clocks in on a phone ----------------------------------------------------------
@@ -114,5 +124,14 @@ def story(browser, office: Office, data: dict[str, str]) -> None:
     # ten minutes before the start is later than the 20 minutes the manual asks for
     assert clerk.locator(f"{card} [data-flag=late]").count() == 1
     screenshot(clerk, "phone-staff-clocked-in")
+    # a plain clerk neither changes the roster nor decides on leave
+    clerk.goto(f"{office.url}/staff?property_id={pid}&date={data['later_day']}")
+    clerk.wait_for_selector(shift)
+    assert clerk.locator("form[action='/staff/shifts']").count() == 0
+    assert clerk.locator(f"{shift} form[action$='/reassign']").count() == 0
+    clerk.goto(f"{office.url}/staff/leave?status=all")
+    clerk.wait_for_selector(row)
+    assert clerk.locator(f"{row} form[action$='/approve']").count() == 0
+    screenshot(clerk, "phone-staff-leave-clerk")
     desk.close()
     phone.close()

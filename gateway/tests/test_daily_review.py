@@ -28,7 +28,7 @@ async def test_daily_review_view_sign_and_a_service_down(
         await gw.client.post("/api/frontdesk/v1/properties", json={"code": "DRW", "name": "W"})
     ).json()
     today = today_in(prop["time_zone"]).isoformat()
-    sue = await add_user(gw, "sue", "frontdesk", [prop["id"]])  # the supervisor
+    sue = await add_user(gw, "sue", ["frontdesk", "supervisor"], [prop["id"]])  # 客服領班
     amy = await add_user(gw, "amy", "frontdesk", [prop["id"]])
     boss = await add_user(gw, "boss", "manager", [prop["id"]])
 

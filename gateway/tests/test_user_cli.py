@@ -49,3 +49,7 @@ async def test_user_add_creates_a_user_who_can_sign_in(tmp_path: Path) -> None:
     assert again.returncode == 1 and "taken" in again.stderr
     bad = user_add(tmp_path, "dave", "--role", "janitor", "--password", "dave-pass-12")
     assert bad.returncode == 2 and "roles" in bad.stderr
+    # the front desk's supervisor (with frontdesk: alone it is refused, see test_desk_supervisor)
+    desk = ("--role", "frontdesk", "--role", "supervisor")
+    done = user_add(tmp_path, "sal", *desk, "--password", "sal-pass-123")
+    assert done.returncode == 0 and "frontdesk, supervisor" in done.stdout, done.stderr

@@ -14,13 +14,15 @@ from test_portal import sign_in as portal_sign_in
 from propops.testing.fixtures import eventually
 
 
-async def add_user(gw, username: str, role: str, property_ids: list[str] | None = None) -> dict:
+async def add_user(
+    gw, username: str, role: str | list[str], property_ids: list[str] | None = None
+) -> dict:
     r = await gw.client.post(
         "/api/users",
         json={
             "username": username,
             "password": f"{username}-pass-1",
-            "roles": [role],
+            "roles": [role] if isinstance(role, str) else role,
             "property_ids": property_ids or [],
         },
     )

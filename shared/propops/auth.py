@@ -1,8 +1,10 @@
 """Tokens, roles and rights, and the FastAPI dependencies that enforce them.
 
 Rights (one rule for the gateway and every service): a department's role reads and writes its own
-service; ``manager`` reads every service; ``admin`` does everything. A user's ``property_ids``
-scope what they see (empty: every property).
+service; ``manager`` reads every service; ``admin`` does everything. ``supervisor`` (the front
+desk's 客服領班, held with ``frontdesk``) grants no rights on a service by itself: the front desk
+checks it in its own rules (``propops.supervisor``). A user's ``property_ids`` scope what they
+see (empty: every property).
 
 A token carries the user's ``version`` when it was issued (claim ``ver``). Every change to a
 user (roles, properties, deactivation, password) raises the version, so old tokens stop
@@ -30,7 +32,7 @@ from propops.settings import DEPARTMENTS, ServiceSettings
 T = TypeVar("T", bound=tuple[Any, ...])
 M = TypeVar("M")
 
-ROLES: tuple[str, ...] = ("admin", "manager", *DEPARTMENTS)
+ROLES: tuple[str, ...] = ("admin", "manager", "supervisor", *DEPARTMENTS)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -160,14 +162,16 @@ async def current_principal(
     return principal
 
 
-def require_service_rights(service: str):
-    """Router dependency: reads need read rights on ``service``, other methods write rights."""
+def require_service_rights(service: str, *, managers_write: bool = False):
+    """Router dependency: reads need read rights on ``service``, other methods write rights
+    (``managers_write``: a manager's too, for routes that check who may themselves)."""
 
     async def _check(
         request: Request, principal: Principal = Depends(current_principal)
     ) -> Principal:
         write = request.method not in READ_METHODS
-        if not can(principal, service, write=write):
+        manager = managers_write and "manager" in principal.roles
+        if not manager and not can(principal, service, write=write):
             raise Forbidden(
                 f"role(s) {sorted(principal.roles) or '[]'} may not {'write' if write else 'read'} "
                 f"{service}"

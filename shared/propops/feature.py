@@ -26,6 +26,10 @@ class Feature:
     # mounted under /v1 for managers (and admins) only, not the department's staff: a decision
     # a manager takes on the department's records, e.g. overriding arrears on a release pass
     manager_routers: Sequence[APIRouter] = ()
+    # mounted under /v1 for the department's staff and managers (and admins): a decision its
+    # supervisor or a manager takes (e.g. approving a clerk's leave); each route applies its own
+    # rule of who may (``propops.supervisor``)
+    supervisor_routers: Sequence[APIRouter] = ()
     # mounted as they are (no /v1, no token): e.g. a public standard's endpoints
     public_routers: Sequence[APIRouter] = ()
     subscriptions: Sequence[On[Any]] = ()

@@ -84,6 +84,7 @@ def build_service_app(
     app.include_router(ops_router(), responses=PROBLEM_RESPONSES)
     rights = Depends(require_service_rights(name))
     managers = Depends(require_role("manager"))
+    staff_or_managers = Depends(require_service_rights(name, managers_write=True))
     for feature in features:
         for router in feature.routers:
             app.include_router(
@@ -92,6 +93,10 @@ def build_service_app(
         for router in feature.manager_routers:
             app.include_router(
                 router, prefix="/v1", dependencies=[managers], responses=PROBLEM_RESPONSES
+            )
+        for router in feature.supervisor_routers:
+            app.include_router(
+                router, prefix="/v1", dependencies=[staff_or_managers], responses=PROBLEM_RESPONSES
             )
         for router in feature.public_routers:
             app.include_router(router)

@@ -333,6 +333,13 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("area %(code)s is in another property than the job"),
     N_("expected finish %(expected_finish)s is before the start %(start_date)s"),
     N_("progress cannot go back from %(old)s to %(new)s percent"),
+    # front desk: who decides about the desk's staff and day (propops.supervisor)
+    N_("no one decides on their own leave"),
+    N_("only the front desk's supervisor or a manager approves or refuses leave"),
+    N_("only the front desk's supervisor adds, reassigns or cancels shifts"),
+    N_("only %(user)s or the front desk's supervisor clocks in and out of this shift"),
+    N_("only the front desk's supervisor or a manager signs the daily review"),
+    N_("supervisor is the front desk's supervisor: give frontdesk too"),
     # security: posts, roster, patrols
     N_("property already has a post %(code)s (%(name)s)"),
     N_(

@@ -44,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
     "role": {
         "admin": N_("Administrator"),
         "manager": N_("Office manager"),
+        "supervisor": N_("Supervisor"),
         "frontdesk": N_("Front desk"),
         "security": N_("Security"),
         "engineering": N_("Engineering"),

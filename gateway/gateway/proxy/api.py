@@ -33,12 +33,14 @@ PUBLIC_PREFIXES: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {
 }
 
 
-# A manager's decisions on a department's records (the service mounts them for managers only,
-# ``Feature.manager_routers``): POSTs a manager may send although managers only read the rest.
+# A manager's decisions on a department's records: POSTs a manager may send although managers
+# only read the rest. The service mounts them for managers only (``Feature.manager_routers``) or
+# for its supervisor and managers (``Feature.supervisor_routers``, ``propops.supervisor``).
 MANAGER_ACTIONS: dict[str, tuple[re.Pattern[str], ...]] = {
     "frontdesk": (
         re.compile(r"v1/release-passes/[0-9A-Za-z_-]+/override"),
         re.compile(r"v1/leave-requests/[0-9A-Za-z_-]+/(approve|refuse)"),
+        re.compile(r"v1/daily-reviews"),
     ),
 }
 

@@ -3,11 +3,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Role = Literal[
-    "admin", "manager", "frontdesk", "security", "engineering", "cleaning", "leasing", "fees"
+    "admin",
+    "manager",
+    "supervisor",
+    "frontdesk",
+    "security",
+    "engineering",
+    "cleaning",
+    "leasing",
+    "fees",
 ]
+
+
+def _supervisor_at_the_desk(roles: list[str] | None) -> list[str] | None:
+    """``supervisor`` is the front desk's (客服領班): held with ``frontdesk``, never alone."""
+    if roles is not None and "supervisor" in roles and "frontdesk" not in roles:
+        raise ValueError("supervisor is the front desk's supervisor: give frontdesk too")
+    return roles
 
 
 class UserIn(BaseModel):
@@ -17,6 +32,8 @@ class UserIn(BaseModel):
     property_ids: list[str] = Field(
         default_factory=list, description="properties the user may see; empty: all"
     )
+
+    _roles = field_validator("roles")(_supervisor_at_the_desk)
 
 
 class PasswordChange(BaseModel):
@@ -32,6 +49,8 @@ class UserPatch(BaseModel):
     version: int | None = Field(
         default=None, description="the version last read (or If-Match); 412 if it changed"
     )
+
+    _roles = field_validator("roles")(_supervisor_at_the_desk)
 
 
 class UserOut(BaseModel):

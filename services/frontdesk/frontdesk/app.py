@@ -17,12 +17,13 @@ from frontdesk.complaints import handlers as complaint_handlers
 from frontdesk.complaints import service as complaints
 from frontdesk.complaints.api import router as complaints_router
 from frontdesk.daily_reviews.api import router as daily_reviews_router
+from frontdesk.daily_reviews.api import supervisor_router as daily_reviews_supervisor_router
 from frontdesk.documents.api import router as documents_router
 from frontdesk.followups.api import router as followups_router
 from frontdesk.handovers.api import router as handovers_router
 from frontdesk.inspections.api import router as inspections_router
-from frontdesk.leave_requests.api import manager_router as leave_manager_router
 from frontdesk.leave_requests.api import router as leave_router
+from frontdesk.leave_requests.api import supervisor_router as leave_supervisor_router
 from frontdesk.meetings.api import router as meetings_router
 from frontdesk.nonconformances import service as nonconformances
 from frontdesk.nonconformances.api import router as nonconformances_router
@@ -124,10 +125,17 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             Feature("staff-shifts", routers=[staff_shifts_router]),
             # requests and cancellations by the desk; approve and refuse by the supervisor
             Feature(
-                "leave-requests", routers=[leave_router], manager_routers=[leave_manager_router]
+                "leave-requests",
+                routers=[leave_router],
+                supervisor_routers=[leave_supervisor_router],
             ),
             Feature("training", routers=[training_router]),
-            Feature("daily-reviews", routers=[daily_reviews_router]),
+            # read by the desk; signed by the supervisor or a manager
+            Feature(
+                "daily-reviews",
+                routers=[daily_reviews_router],
+                supervisor_routers=[daily_reviews_supervisor_router],
+            ),
             Feature(
                 "nonconformances",
                 routers=[nonconformances_router],

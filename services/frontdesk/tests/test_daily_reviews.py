@@ -1,5 +1,6 @@
-"""The supervisor's daily review: signed once per property and day (409 naming the review),
-the signature published for the office manager, and the desk's figures of one local day."""
+"""The supervisor's daily review: signed by the desk's supervisor or a manager (a plain clerk:
+403), once per property and day (409 naming the review), the signature published for the office
+manager, and the desk's figures of one local day."""
 
 from __future__ import annotations
 
@@ -24,15 +25,21 @@ async def fd(start_service) -> RunningApp:
     return await start_service(create_app, "frontdesk", settings_cls=FrontdeskSettings)
 
 
-def clerk(fd: RunningApp, name: str, *property_ids: str) -> httpx.AsyncClient:
-    token = token_for(fd.settings, "frontdesk", user_id=name, property_ids=list(property_ids))
+def clerk(
+    fd: RunningApp, name: str, *property_ids: str, roles: tuple[str, ...] = ("frontdesk",)
+) -> httpx.AsyncClient:
+    token = token_for(fd.settings, *roles, user_id=name, property_ids=list(property_ids))
     return httpx.AsyncClient(base_url=fd.url, headers={"Authorization": f"Bearer {token}"})
+
+
+def supervisor(fd: RunningApp, name: str, *property_ids: str) -> httpx.AsyncClient:
+    return clerk(fd, name, *property_ids, roles=("frontdesk", "supervisor"))
 
 
 async def test_sign_once_list_and_event(fd: RunningApp) -> None:
     prop = (await fd.client.post("/v1/properties", json={"code": "DRA", "name": "A"})).json()
     today = today_in(prop["time_zone"])
-    async with clerk(fd, "sue", prop["id"]) as sue, clerk(fd, "tom", prop["id"]) as tom:
+    async with supervisor(fd, "sue", prop["id"]) as sue, supervisor(fd, "tom", prop["id"]) as tom:
         r = await sue.post(
             "/v1/daily-reviews",
             json={"property_id": prop["id"], "date": today.isoformat(), "notes": " Lobby ok. "},
@@ -85,10 +92,35 @@ async def test_sign_once_list_and_event(fd: RunningApp) -> None:
     assert mine[0]["date"] == today.isoformat()
 
 
+async def test_only_the_supervisor_or_a_manager_signs(fd: RunningApp) -> None:
+    prop = (await fd.client.post("/v1/properties", json={"code": "DRS", "name": "S"})).json()
+    today = today_in(prop["time_zone"])
+    body = {"property_id": prop["id"], "date": today.isoformat()}
+    lone = ("supervisor",)  # the role grants nothing without the front desk's
+    async with (
+        clerk(fd, "amy", prop["id"]) as amy,
+        clerk(fd, "sal", prop["id"], roles=lone) as sal,
+        clerk(fd, "boss", roles=("manager",)) as boss,
+    ):
+        r = await amy.post("/v1/daily-reviews", json=body)
+        assert r.status_code == 403, r.text
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["field"] == "signed_by"
+        r = await sal.post("/v1/daily-reviews", json=body)
+        assert r.status_code == 403, r.text
+        # the clerk still reads the reviews; the manager signs (managers only read the rest)
+        r = await amy.get("/v1/daily-reviews", params={"property_id": prop["id"]})
+        assert r.status_code == 200 and r.json()["total"] == 0
+        r = await boss.post("/v1/daily-reviews", json=body)
+        assert r.status_code == 201 and r.json()["signed_by"] == "boss", r.text
+        r = await boss.post("/v1/handovers", json={**body, "post": "lobby", "shift_end": _now()})
+        assert r.status_code == 403, r.text
+
+
 async def test_bad_input_names_the_field(fd: RunningApp) -> None:
     prop = (await fd.client.post("/v1/properties", json={"code": "DRB", "name": "B"})).json()
     other = (await fd.client.post("/v1/properties", json={"code": "DRC", "name": "C"})).json()
-    async with clerk(fd, "sue", prop["id"]) as sue:
+    async with supervisor(fd, "sue", prop["id"]) as sue:
         r = await sue.post(
             "/v1/daily-reviews", json={"property_id": prop["id"], "date": "2026-13-40"}
         )

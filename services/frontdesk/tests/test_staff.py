@@ -1,5 +1,6 @@
 """The desk's own staff: shifts (no one on two at once), leave (approved leave uncovers shifts
-until reassigned), clock-in/out against the 20-minute arrival standard, training due."""
+until reassigned), clock-in/out against the 20-minute arrival standard, training due; what only
+the desk's supervisor (客服領班) may do."""
 
 from __future__ import annotations
 
@@ -400,6 +401,82 @@ async def test_clock_in_late_and_absent(fd: RunningApp) -> None:
         c.post(f"/v1/staff-shifts/{tight['id']}/clock-in", json={"at": iso(now)}, headers=ben)
     )
     assert r["late"] is True and r["late_minutes"] == 10
+
+
+async def test_the_supervisor_runs_the_roster_and_decides_leave(fd: RunningApp) -> None:
+    """A plain clerk: 403 problem+json to add, reassign or cancel a shift, approve or refuse
+    leave, sign the day or clock someone else; the supervisor does each (clocking recorded as
+    by the supervisor), never deciding on their own leave; a manager decides leave only."""
+    await known_user(fd, "sam", "frontdesk", "supervisor")
+    prop = await a_property(fd)
+    c = fd.client
+    amy, ben = auth(fd, "frontdesk", user="amy"), auth(fd, "frontdesk", user="ben")
+    sam, boss = auth(fd, "frontdesk", "supervisor", user="sam"), auth(fd, "manager", user="boss")
+    now = datetime.now(UTC).replace(microsecond=0)
+    body = shift(prop, "amy", iso(now - timedelta(minutes=30)), iso(now + timedelta(hours=4)))
+
+    # the roster is the supervisor's: not a plain clerk's, nor a manager's (managers read)
+    problem(await c.post("/v1/staff-shifts", json=body, headers=amy), 403, "user")
+    r = await c.post("/v1/staff-shifts", json=body, headers=boss)
+    assert r.status_code == 403 and r.headers["content-type"] == "application/problem+json"
+    started = await ok(c.post("/v1/staff-shifts", json=body, headers=sam), 201)
+    assert started["created_by"] == "sam"
+    day = "2026-12-21"
+    later = await ok(
+        c.post("/v1/staff-shifts", json=shift(prop, "amy", hk(day, 8), hk(day, 16)), headers=sam),
+        201,
+    )
+    path = f"/v1/staff-shifts/{later['id']}"
+    problem(await c.post(f"{path}/reassign", json={"user": "ben"}, headers=amy), 403, "user")
+    problem(await c.post(f"{path}/cancel", json={}, headers=amy), 403, "user")
+    moved = await ok(c.post(f"{path}/reassign", json={"user": "ben"}, headers=sam))
+    assert moved["user"] == "ben"
+    gone = await ok(c.post(f"{path}/cancel", json={"reason": "quiet day"}, headers=sam))
+    assert gone["status"] == "cancelled" and gone["cancelled_by"] == "sam"
+
+    # clocking someone else: the supervisor (recorded), not another clerk
+    path = f"/v1/staff-shifts/{started['id']}"
+    problem(await c.post(f"{path}/clock-in", json={}, headers=ben), 403, "user")
+    inn = await ok(c.post(f"{path}/clock-in", json={}, headers=sam))
+    assert inn["status"] == "on_duty" and inn["clocked_in_by"] == "sam"
+    problem(await c.post(f"{path}/clock-out", json={}, headers=ben), 403, "user")
+    out = await ok(c.post(f"{path}/clock-out", json={}, headers=amy))
+    assert out["clocked_out_by"] == "amy"
+
+    # leave: the supervisor or a manager decides, never on their own
+    leave = {"user": "amy", "from": "2026-12-28", "to": "2026-12-28", "kind": "personal"}
+    first = await ok(c.post("/v1/leave-requests", json=leave, headers=amy), 201)
+    problem(
+        await c.post(f"/v1/leave-requests/{first['id']}/approve", json={}, headers=ben),
+        403,
+        "decided_by",
+    )
+    problem(
+        await c.post(
+            f"/v1/leave-requests/{first['id']}/refuse", json={"reason": "busy"}, headers=ben
+        ),
+        403,
+        "decided_by",
+    )
+    yes = await ok(c.post(f"/v1/leave-requests/{first['id']}/approve", json={}, headers=sam))
+    assert yes["status"] == "approved" and yes["decided_by"] == "sam"
+    own = await ok(c.post("/v1/leave-requests", json={**leave, "user": "sam"}, headers=sam), 201)
+    problem(
+        await c.post(f"/v1/leave-requests/{own['id']}/approve", json={}, headers=sam),
+        403,
+        "decided_by",
+    )
+    no = await ok(
+        c.post(f"/v1/leave-requests/{own['id']}/refuse", json={"reason": "year end"}, headers=boss)
+    )
+    assert no["status"] == "refused" and no["decided_by"] == "boss"
+
+    # the day's review: signed by the supervisor, not a plain clerk
+    yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()  # begun everywhere
+    review = {"property_id": prop, "date": yesterday}
+    problem(await c.post("/v1/daily-reviews", json=review, headers=amy), 403, "signed_by")
+    signed = await ok(c.post("/v1/daily-reviews", json=review, headers=sam), 201)
+    assert signed["signed_by"] == "sam"
 
 
 async def test_training_due(fd: RunningApp) -> None:

@@ -1,6 +1,7 @@
 """The supervisor's daily review (每日查閱工作記錄): one property's day, per post and department,
 what was done and what was not (the gateway's ``/api/views/daily-review``), links to the lists
-behind the counts, and the sign form; a signed day shows who signed it and when."""
+behind the counts, and the sign form (for the desk's supervisor and managers); a signed day shows
+who signed it and when."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from gateway.portal.i18n import N_
 from gateway.portal.nav import NavItem
 from gateway.portal.routes.tasks import departments_of
 from gateway.portal.web import PortalUser, form_user, formatter, page_user, redirect, render
+from propops.supervisor import may_sign_review
 
 router = APIRouter()
 FD = lookups.FD
@@ -98,7 +100,7 @@ async def _page(
         "view": view,
         "links": _links(user, view) if view else {},
         "errors": errors,
-        "may_sign": user.may_write("frontdesk"),
+        "may_sign": may_sign_review(user.principal),
         "idem": new_idempotency_key(),
         "notes": q.get("notes", ""),
     }
@@ -113,8 +115,8 @@ async def daily_review(request: Request, user: PortalUser = Depends(page_user)) 
 
 @router.post("/daily-review")
 async def sign(request: Request, user: PortalUser = Depends(form_user)) -> Response:
-    """The supervisor signs the day shown (the front desk writes; managers read)."""
-    if not user.may_write("frontdesk"):
+    """The desk's supervisor or a manager signs the day shown (``propops.supervisor``)."""
+    if not may_sign_review(user.principal):
         raise Forbidden(403, {"detail": "the front desk's supervisor signs the daily review"})
     form = await request.form()
     property_id = str(form.get("property_id", ""))

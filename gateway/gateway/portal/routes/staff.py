@@ -1,7 +1,8 @@
 """The front desk's own staff (客服排班): the week's roster of a property (uncovered, late and
-absent marked), a shift to add, reassign or cancel; leave requests (the supervisor approves or
-refuses); "my shifts" with clock-in and clock-out on a phone; training (courses, attendance and
-who is due)."""
+absent marked), a shift to add, reassign, cancel, or clock in and out for its clerk (the
+supervisor's); leave requests (the supervisor or a manager approves or refuses); "my shifts" with
+clock-in and clock-out on a phone; training (courses, attendance and who is due). Who may do
+what: ``propops.supervisor``, the rules the front desk enforces."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from fastapi.responses import Response
 
 from gateway.portal import lookups, nav
 from gateway.portal.client import ApiError, Forbidden, NotFoundError, new_idempotency_key
-from gateway.portal.i18n import N_
+from gateway.portal.errors import translate_error
+from gateway.portal.i18n import N_, Formatter
 from gateway.portal.nav import DESK, NavItem
 from gateway.portal.web import (
     FormState,
@@ -25,6 +27,7 @@ from gateway.portal.web import (
     redirect,
     render,
 )
+from propops.supervisor import may_clock, may_decide_leave, may_keep_roster
 
 router = APIRouter()
 FD = lookups.FD
@@ -42,6 +45,13 @@ def _require(user: PortalUser, write: bool = False) -> None:
     ok = user.may_write("frontdesk") if write else user.has("frontdesk", "manager")
     if not ok:
         raise Forbidden(403, {"detail": "front desk only"})
+
+
+def _said(fm: Formatter, exc: ApiError) -> str:
+    """A refused action's reason in the user's language."""
+    if not exc.detail:
+        return fm.gettext("That did not work; reload and try again.")
+    return translate_error(fm, exc.detail, exc.status)
 
 
 def _values(form: Any) -> dict[str, str]:
@@ -97,6 +107,8 @@ async def _roster(
         by_day=by_day,
         today=fm.today().isoformat(),
         uncovered=sum(1 for s in shifts["items"] if s["uncovered"]),
+        keeps_roster=may_keep_roster(user.principal),
+        clocks=lambda clerk: may_clock(user.principal, clerk),
         prev_week=monday - timedelta(days=7),
         next_week=monday + timedelta(days=7),
         idem=new_idempotency_key(),
@@ -179,10 +191,10 @@ async def shift_action(
         fm = formatter(request)
         if back.startswith("/staff/mine"):
             ctx = await _mine(request, user)
-            ctx["error"] = exc.detail or fm.gettext("That did not work; reload and try again.")
+            ctx["error"] = _said(fm, exc)
             return render(request, "staff/mine.html", ctx, status=exc.status, nav_key="staff")
         ctx = await _roster(request, user)
-        ctx["error"] = exc.detail or fm.gettext("That did not work; reload and try again.")
+        ctx["error"] = _said(fm, exc)
         return render(request, "staff/roster.html", ctx, status=exc.status, nav_key="staff")
     return redirect(request, back)
 
@@ -235,7 +247,7 @@ async def _leave(
         leave=leave,
         status=status,
         statuses=("requested", "approved", "refused", "cancelled", "all"),
-        supervisor=user.has("manager"),
+        supervisor=may_decide_leave(user.principal),
         error="",
         idem=new_idempotency_key(),
         form=form
@@ -289,7 +301,7 @@ async def leave_action(
     except ApiError as exc:
         fm = formatter(request)
         ctx = await _leave(request, user)
-        ctx["error"] = exc.detail or fm.gettext("That did not work; reload and try again.")
+        ctx["error"] = _said(fm, exc)
         return render(request, "staff/leave.html", ctx, status=exc.status, nav_key="staff")
     if action == "approve":  # the shifts it uncovers, to reassign
         return redirect(request, "/staff")

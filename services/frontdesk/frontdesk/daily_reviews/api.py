@@ -13,14 +13,17 @@ from propops.lists import ListQuery
 from propops.pagination import Page, paginate
 
 router = APIRouter(tags=["daily-reviews"])
+# signing: the desk's supervisor or a manager (``propops.supervisor``)
+supervisor_router = APIRouter(tags=["daily-reviews"])
 
 
-@router.post(
+@supervisor_router.post(
     "/daily-reviews",
     status_code=201,
     response_model=DailyReviewOut,
-    description="The supervisor signs a property's day (the caller signs): once per property "
-    "and day, a second one is a 409 naming the review (`existing_id`).",
+    description="The desk's supervisor or a manager signs a property's day (the caller signs; "
+    "403 for anyone else): once per property and day, a second one is a 409 naming the review "
+    "(`existing_id`).",
 )
 async def sign(
     data: DailyReviewIn,

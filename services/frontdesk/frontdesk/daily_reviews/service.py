@@ -1,4 +1,5 @@
-"""Rules of the supervisor's daily review: the supervisor signs a property's day once, after
+"""Rules of the supervisor's daily review: the desk's supervisor (or a manager: 403 for anyone
+else, ``propops.supervisor``) signs a property's day once, after
 reading the gateway's daily review view (``/api/views/daily-review``); the office manager is
 told by the ``daily_review.signed`` event."""
 
@@ -19,6 +20,7 @@ from propops.errors import Conflict, Invalid
 from propops.events.payloads import DailyReviewSigned
 from propops.lists import Filter, ListQuery, ListSpec
 from propops.messaging.outbox import emit
+from propops.supervisor import require_sign_review
 from propops.timezones import today_in
 
 
@@ -42,6 +44,7 @@ def _already(review: DailyReview) -> Conflict:
 async def sign(session: AsyncSession, data: DailyReviewIn, principal: Principal) -> DailyReview:
     """Sign a property's day: a day that has begun there (not tomorrow), once (409 naming the
     review that signed it)."""
+    require_sign_review(principal)
     prop = await session.get(Property, data.property_id)
     if prop is None:
         raise Invalid(f"property {data.property_id} does not exist", field="property_id")

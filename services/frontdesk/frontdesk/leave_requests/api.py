@@ -15,8 +15,8 @@ from propops.lists import ListQuery
 from propops.pagination import Page, paginate
 
 router = APIRouter(tags=["leave requests"])
-# the supervisor's decisions: managers (and admins), never the desk's own staff
-manager_router = APIRouter(tags=["leave requests"])
+# the supervisor's decisions: the desk's supervisor or a manager (``propops.supervisor``)
+supervisor_router = APIRouter(tags=["leave requests"])
 
 
 @router.post("/leave-requests", status_code=201, response_model=LeaveOut)
@@ -71,7 +71,7 @@ async def cancel(
     return LeaveOut.model_validate(leave)
 
 
-@manager_router.post("/leave-requests/{leave_id}/approve", response_model=LeaveOut)
+@supervisor_router.post("/leave-requests/{leave_id}/approve", response_model=LeaveOut)
 async def approve(
     leave_id: str,
     data: DecideIn,
@@ -80,8 +80,9 @@ async def approve(
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> LeaveOut:
-    """By the supervisor (a manager). The user's scheduled shifts on those days become
-    ``uncovered`` (``GET /v1/staff-shifts?uncovered=true``) until reassigned or cancelled."""
+    """By the desk's supervisor or a manager (403 for anyone else, and for one's own leave).
+    The user's scheduled shifts on those days become ``uncovered``
+    (``GET /v1/staff-shifts?uncovered=true``) until reassigned or cancelled."""
     expected = expected_version(data.version, if_match)
     leave = await service.get(session, leave_id)
     async with guard(session, leave, expected, noun="leave request"):
@@ -91,7 +92,7 @@ async def approve(
     return LeaveOut.model_validate(leave)
 
 
-@manager_router.post("/leave-requests/{leave_id}/refuse", response_model=LeaveOut)
+@supervisor_router.post("/leave-requests/{leave_id}/refuse", response_model=LeaveOut)
 async def refuse(
     leave_id: str,
     data: RefuseIn,
@@ -100,7 +101,7 @@ async def refuse(
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> LeaveOut:
-    """By the supervisor (a manager), with the reason."""
+    """By the desk's supervisor or a manager (never for their own leave), with the reason."""
     expected = expected_version(data.version, if_match)
     leave = await service.get(session, leave_id)
     async with guard(session, leave, expected, noun="leave request"):

@@ -2,8 +2,9 @@
 
 - The user is an active front-desk user (422 naming ``user``); a request overlapping another
   requested or approved leave of the same user is a 409 naming ``from`` (``leave_id``).
-- A life cycle: requested -> approved | refused (by the supervisor: a manager, never for their
-  own leave, 403) | cancelled; approved -> cancelled. Refusing needs a reason.
+- A life cycle: requested -> approved | refused (by the desk's supervisor or a manager, never
+  for their own leave: 403, ``propops.supervisor``) | cancelled; approved -> cancelled. Refusing
+  needs a reason.
 - Approving flags the user's scheduled shifts on those days ``uncovered`` (the supervisor then
   reassigns or cancels them); cancelling an approved leave clears the flags of the shifts still
   assigned to the user. Both take the user's turn first (``staff_locks``), like the roster.
@@ -24,6 +25,7 @@ from propops.directory.service import require_member
 from propops.errors import Conflict, Forbidden, NotFound
 from propops.lifecycle import Lifecycle
 from propops.lists import Filter, ListQuery, ListSpec
+from propops.supervisor import require_decide_leave
 
 LEAVE = Lifecycle(
     "leave request",
@@ -76,14 +78,9 @@ async def get(session: AsyncSession, leave_id: str) -> LeaveRequest:
     return leave
 
 
-def _decider(leave: LeaveRequest, principal: Principal) -> None:
-    if principal.username == leave.user:
-        raise Forbidden("no one decides on their own leave", field="decided_by")
-
-
 async def approve(session: AsyncSession, leave: LeaveRequest, principal: Principal) -> None:
     LEAVE.check(leave, "approve")
-    _decider(leave, principal)
+    require_decide_leave(principal, leave.user)
     await shifts.lock_user(session, leave.user)
     leave.decided_by = principal.username
     leave.decided_at = utcnow()
@@ -95,7 +92,7 @@ async def refuse(
     session: AsyncSession, leave: LeaveRequest, reason: str, principal: Principal
 ) -> None:
     LEAVE.check(leave, "refuse")
-    _decider(leave, principal)
+    require_decide_leave(principal, leave.user)
     leave.decided_by = principal.username
     leave.decided_at = utcnow()
     leave.refusal_reason = reason.strip()

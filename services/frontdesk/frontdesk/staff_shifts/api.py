@@ -40,8 +40,9 @@ async def create_shift(
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> JSONResponse:
-    """Put a front-desk user on the roster at a post. No one is on two shifts at once (409
-    naming the clash) nor on a day of their approved leave. Honours ``Idempotency-Key``."""
+    """Put a front-desk user on the roster at a post: by the desk's supervisor (or an admin;
+    403 otherwise). No one is on two shifts at once (409 naming the clash) nor on a day of
+    their approved leave. Honours ``Idempotency-Key``."""
 
     async def create() -> StaffShiftOut:
         return _out(request, await service.create_shift(session, data, principal))
@@ -85,12 +86,13 @@ async def reassign(
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> StaffShiftOut:
-    """Give a scheduled shift to another user (an uncovered one, say): the same clash rules;
-    clears ``uncovered``. ``If-Match``: 412 if it changed meanwhile."""
+    """Give a scheduled shift to another user (an uncovered one, say): by the supervisor (or
+    an admin); the same clash rules; clears ``uncovered``. ``If-Match``: 412 if it changed
+    meanwhile."""
     expected = expected_version(data.version, if_match)
     shift = await service.get(session, shift_id, principal)
     async with guard(session, shift, expected, noun="shift"):
-        await service.reassign(session, shift, data.user)
+        await service.reassign(session, shift, data.user, principal)
     await session.commit()
     set_etag(response, shift.version)
     return _out(request, shift)
@@ -106,11 +108,12 @@ async def cancel(
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> StaffShiftOut:
-    """Take a scheduled shift off the roster (kept, as cancelled)."""
+    """Take a scheduled shift off the roster (kept, as cancelled): by the supervisor (or an
+    admin)."""
     expected = expected_version(data.version, if_match)
     shift = await service.get(session, shift_id, principal)
     async with guard(session, shift, expected, noun="shift"):
-        await service.cancel(session, shift, data.reason, principal.username)
+        await service.cancel(session, shift, data.reason, principal)
     await session.commit()
     set_etag(response, shift.version)
     return _out(request, shift)
@@ -126,8 +129,9 @@ async def clock_in(
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> StaffShiftOut:
-    """By the shift's user at the post (403 for anyone else but an admin). After ``arrive_by``
-    (the start less ``PROPOPS_STAFF_ARRIVAL_MINUTES``, 20) the shift is ``late``."""
+    """By the shift's user at the post, or for them by the desk's supervisor (recorded as
+    ``clocked_in_by``; 403 for anyone else but an admin). After ``arrive_by`` (the start less
+    ``PROPOPS_STAFF_ARRIVAL_MINUTES``, 20) the shift is ``late``."""
     expected = expected_version(data.version, if_match)
     shift = await service.get(session, shift_id, principal)
     async with guard(session, shift, expected, noun="shift"):
@@ -147,7 +151,8 @@ async def clock_out(
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> StaffShiftOut:
-    """By the shift's user, once clocked in."""
+    """By the shift's user (or for them by the supervisor: ``clocked_out_by``), once clocked
+    in."""
     expected = expected_version(data.version, if_match)
     shift = await service.get(session, shift_id, principal)
     async with guard(session, shift, expected, noun="shift"):

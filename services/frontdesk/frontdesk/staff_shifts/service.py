@@ -8,9 +8,12 @@
   (409 naming ``user``, ``leave_id``).
 - The changes about one person (shifts, leave decisions) take turns on their ``staff_locks``
   row (``propops.roster.take_turns``), then look for clashes.
+- Shifts are added, reassigned and cancelled by the desk's supervisor (or an admin; 403
+  otherwise, ``propops.supervisor``).
 - A life cycle: scheduled -> on_duty (clock-in) -> done (clock-out); scheduled -> cancelled.
   Only a scheduled shift is reassigned; reassigning clears ``uncovered``.
-- Clock-in and clock-out are by the shift's user (or an admin), at ``at`` (default now; not
+- Clock-in and clock-out are by the shift's user, or for them by the supervisor (or an admin),
+  recorded as ``clocked_in_by`` / ``clocked_out_by``; at ``at`` (default now; not
   more than 5 minutes ahead of now, a clock-in not more than 4 hours before the start nor after
   the end, a clock-out not before the clock-in: 422 naming ``at``).
 - ``late``, ``late_minutes`` and ``absent`` are computed when read against the arrival
@@ -31,10 +34,11 @@ from frontdesk.staff_shifts.schemas import StaffShiftIn
 from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.db import utcnow
 from propops.directory.service import require_member
-from propops.errors import Conflict, Forbidden, Invalid
+from propops.errors import Conflict, Invalid
 from propops.lifecycle import Lifecycle
 from propops.lists import Filter, ListQuery, ListSpec
 from propops.roster import first_overlap, take_turns
+from propops.supervisor import require_clock, require_keep_roster
 from propops.timezones import local_date
 
 DEPARTMENT = "frontdesk"
@@ -110,6 +114,7 @@ async def create_shift(
     if prop is None:
         raise Invalid(f"property {data.property_id} does not exist", field="property_id")
     check_property(principal, prop.id)
+    require_keep_roster(principal)
     await require_member(session, data.user, DEPARTMENT, field="user")
     day = local_date(data.start, prop.time_zone)
     await lock_user(session, data.user)
@@ -135,9 +140,12 @@ async def get(session: AsyncSession, shift_id: str, principal: Principal) -> Sta
     )
 
 
-async def reassign(session: AsyncSession, shift: StaffShift, user: str) -> None:
+async def reassign(
+    session: AsyncSession, shift: StaffShift, user: str, principal: Principal
+) -> None:
     """Give a scheduled shift to another front-desk user (same clash rules); clears
     ``uncovered``."""
+    require_keep_roster(principal)
     STAFF_SHIFT.check(shift, "reassign")
     if user == shift.user:
         raise Invalid(f"the shift is already {user}'s", field="user")
@@ -149,16 +157,14 @@ async def reassign(session: AsyncSession, shift: StaffShift, user: str) -> None:
     await STAFF_SHIFT.apply(session, shift, "reassign")
 
 
-async def cancel(session: AsyncSession, shift: StaffShift, reason: str | None, actor: str) -> None:
+async def cancel(
+    session: AsyncSession, shift: StaffShift, reason: str | None, principal: Principal
+) -> None:
+    require_keep_roster(principal)
     STAFF_SHIFT.check(shift, "cancel")
-    shift.cancelled_by = actor
+    shift.cancelled_by = principal.username
     shift.cancel_reason = reason
     await STAFF_SHIFT.apply(session, shift, "cancel")
-
-
-def _own(shift: StaffShift, principal: Principal) -> None:
-    if principal.username != shift.user and not principal.is_admin:
-        raise Forbidden(f"only {shift.user} clocks in and out of this shift", field="user")
 
 
 def _at(at: datetime | None, now: datetime) -> datetime:
@@ -174,7 +180,7 @@ async def clock_in(
     session: AsyncSession, shift: StaffShift, at: datetime | None, principal: Principal
 ) -> None:
     STAFF_SHIFT.check(shift, "clock_in")
-    _own(shift, principal)
+    require_clock(principal, shift.user)
     when = _at(at, utcnow())
     if when < shift.start - EARLIEST_CLOCK_IN:
         raise Invalid("too early: at most 4 hours before the shift starts", field="at")
@@ -189,7 +195,7 @@ async def clock_out(
     session: AsyncSession, shift: StaffShift, at: datetime | None, principal: Principal
 ) -> None:
     STAFF_SHIFT.check(shift, "clock_out")
-    _own(shift, principal)
+    require_clock(principal, shift.user)
     when = _at(at, utcnow())
     if shift.clocked_in_at is not None and when < shift.clocked_in_at:
         raise Invalid("before the clock-in", field="at")
