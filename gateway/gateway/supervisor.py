@@ -1,12 +1,13 @@
 """Starting, watching and stopping the processes of one PropOps installation (``propops up``).
 
-Embedded NATS (unless ``PROPOPS_NATS_URL`` names a server), the six services and the gateway run
-as separate child processes, each in its own session so a terminal's Ctrl-C reaches only us:
-we stop them in order (gateway, services, NATS) and leave none behind. A child that dies is
-started again on the same port (``Watcher``): at once the first time, then after a delay that
-doubles up to ``PROPOPS_RESTART_BACKOFF_MAX_SECONDS``, for as long as it keeps dying; the others
-keep running. The children that are down are written to ``run/supervisor.json`` in the data
-dir, which the gateway's ``/api/health`` reads to show them as down.
+Embedded NATS (unless ``PROPOPS_NATS_URL`` names a server), the six services and then the
+gateway (given the services' addresses once each is ready) run as separate child processes,
+each in its own session so a terminal's Ctrl-C reaches only us: we stop them in order (gateway,
+services, NATS) and leave none behind. A child that dies is started again on the same port
+(``Watcher``): at once the first time, then after a delay that doubles up to
+``PROPOPS_RESTART_BACKOFF_MAX_SECONDS``, for as long as it keeps dying; the others keep running.
+The children that are down are written to ``run/supervisor.json`` in the data dir, which the
+gateway's ``/api/health`` reads to show them as down.
 """
 
 from __future__ import annotations
@@ -53,12 +54,25 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(s.getsockname()[1])
 
 
-def http_ok(url: str, timeout: float = 1.0) -> bool:
+def answers_ready(child: Child, timeout: float = 1.0) -> bool:
+    """200 from the child's ready URL, answered by the child's own process: ``/readyz`` says
+    its ``pid``, so a process of another installation that holds the port (the port was free
+    when it was picked, then taken before the child bound it) is not mistaken for the child."""
+    if child.ready_url is None or child.proc is None:
+        return False
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:
-            return resp.status == 200
+        with urllib.request.urlopen(child.ready_url, timeout=timeout) as resp:
+            if resp.status != 200:
+                return False
+            body = json.loads(resp.read() or b"{}")
     except Exception:  # noqa: BLE001
         return False
+    return isinstance(body, dict) and body.get("pid") == child.proc.pid
+
+
+def lost_its_port(child: Child) -> bool:
+    """The child exited because its port was taken (uvicorn's bind error in its log)."""
+    return not child.alive() and "address already in use" in child.tail(5)
 
 
 @dataclass
@@ -254,16 +268,23 @@ def build_children(p: Plan, nats_url: str) -> list[Child]:
 
 
 def wait_ready(
-    children: list[Child], timeout: float = READY_TIMEOUT, tolerate: frozenset[str] = frozenset()
+    children: list[Child],
+    timeout: float = READY_TIMEOUT,
+    tolerate: frozenset[str] = frozenset(),
+    move: Callable[[Child], bool] | None = None,
 ) -> list[Child]:
-    """Wait until every child answers its ready URL. A child that exits meanwhile is an error,
-    unless its name is in ``tolerate``: then it is left to the ``Watcher`` and returned."""
+    """Wait until every child answers its ready URL itself (``answers_ready``). A child that
+    exits because its port was taken meanwhile is given another by ``move`` (which starts it
+    again and returns True), if given. A child that exits otherwise is an error, unless its
+    name is in ``tolerate``: then it is left to the ``Watcher`` and returned."""
     deadline = time.monotonic() + timeout
     pending = list(children)
     exited: list[Child] = []
     while pending:
         for child in list(pending):
             if not child.alive():
+                if move is not None and lost_its_port(child) and move(child):
+                    continue
                 if child.name in tolerate:
                     pending.remove(child)
                     exited.append(child)
@@ -272,7 +293,7 @@ def wait_ready(
                     f"{child.name} exited during start; its log "
                     f"({child.log_path}) ends:\n{child.tail()}"
                 )
-            if child.ready_url and http_ok(child.ready_url):
+            if answers_ready(child):
                 pending.remove(child)
         if not pending:
             break
@@ -286,13 +307,31 @@ def wait_ready(
 
 
 def launch(p: Plan, nats_url: str, tolerate: frozenset[str] = frozenset()) -> list[Child]:
-    """Start the six services and the gateway for ``p`` and wait until every one is ready
-    (those named in ``tolerate`` may exit instead: they are returned)."""
+    """Start the six services, wait until each is ready, then the gateway with their final
+    addresses (those named in ``tolerate`` may exit instead: they are returned). A service
+    whose port was picked free but taken before it bound it (another program, or another
+    installation starting at the same moment) is moved to another port, up to 3 times."""
     clear_status(p)
     p.children = build_children(p, nats_url)
-    for child in p.children:
+    *services, gateway = p.children
+    moves: dict[str, int] = {}
+
+    def move(child: Child) -> bool:
+        if p.env.get(f"PROPOPS_{child.name.upper()}_PORT") or moves.get(child.name, 0) >= 3:
+            return False  # a port the operator chose is theirs to free
+        moves[child.name] = moves.get(child.name, 0) + 1
+        url = f"http://127.0.0.1:{free_port()}"
+        child.argv = uvicorn_argv(child.name, int(url.rsplit(":", 1)[1]))
+        child.ready_url = f"{url}/readyz"
+        gateway.env[f"PROPOPS_{child.name.upper()}_URL"] = url
         child.start()
-    return wait_ready(p.children, tolerate=tolerate)
+        return True
+
+    for child in services:
+        child.start()
+    exited = wait_ready(services, tolerate=tolerate, move=move)
+    gateway.start()
+    return exited + wait_ready([gateway], tolerate=tolerate)
 
 
 def clear_status(p: Plan) -> None:
@@ -347,7 +386,7 @@ class Watcher:
 
     def _watch(self, child: Child, now: float, start: Callable[[Child], None]) -> None:
         if child.alive():
-            if child.attempt and (child.ready_url is None or http_ok(child.ready_url)):
+            if child.attempt and (child.ready_url is None or answers_ready(child)):
                 self.say(f"{child.name} is up again (after {child.attempt} restart(s))")
                 child.attempt = 0
             return

@@ -1,11 +1,14 @@
 """The supervisor's restart policy, on real child processes: a process that keeps exiting is
 started again after a growing delay and listed as down (attempt, next start) for the health
-endpoint; one that stays up is forgotten."""
+endpoint; one that stays up is forgotten. A child is ready when it answers itself, and one
+whose port was taken before it bound it is moved to another."""
 
 from __future__ import annotations
 
+import http.server
 import json
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -71,3 +74,69 @@ def test_a_child_that_keeps_exiting_is_restarted_with_growing_delays(tmp_path: P
         for c in (crashing, steady):
             c.terminate()
             c.wait_or_kill(time.monotonic() + 10)
+
+
+# A child that serves ``/readyz`` as a service does (its pid in the answer) on the port in its
+# argv; if the port is taken it says so as uvicorn does and exits.
+READYZ_SERVER = """
+import http.server, json, os, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = json.dumps({"status": "ok", "pid": os.getpid()}).encode()
+        self.send_response(200); self.end_headers(); self.wfile.write(body)
+    def log_message(self, *args): pass
+try:
+    server = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H)
+except OSError as exc:
+    print(f"[Errno {exc.errno}] error while attempting to bind: address already in use")
+    raise SystemExit(1)
+server.serve_forever()
+"""
+
+
+def test_a_port_taken_before_the_child_binds_it_is_not_mistaken_for_it_and_is_moved(
+    tmp_path: Path,
+) -> None:
+    """Another program holds the port picked for a service and answers its ``/readyz`` with
+    200 (another installation starting at the same moment): that is not the child being
+    ready; the child, which cannot bind the port, is moved to another and is ready there."""
+
+    class Impostor(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(json.dumps({"status": "ok", "pid": 1}).encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    impostor = http.server.HTTPServer(("127.0.0.1", 0), Impostor)
+    taken = impostor.server_address[1]
+    threading.Thread(target=impostor.serve_forever, daemon=True).start()
+
+    def on(port: int) -> tuple[list[str], str]:
+        argv = [sys.executable, "-c", READYZ_SERVER, str(port)]
+        return argv, f"http://127.0.0.1:{port}/readyz"
+
+    argv, url = on(taken)
+    service = sv.Child("fees", argv, {}, tmp_path / "fees.log", url)
+    moved: list[int] = []
+
+    def move(c: sv.Child) -> bool:
+        port = sv.free_port()
+        moved.append(port)
+        c.argv, c.ready_url = on(port)
+        c.start()
+        return True
+
+    try:
+        service.start()
+        assert not sv.answers_ready(service)  # 200 from the port, but not from the child
+        assert sv.wait_ready([service], timeout=30, move=move) == []
+        assert len(moved) == 1 and moved[0] != taken
+        assert sv.answers_ready(service)
+        assert "address already in use" in (tmp_path / "fees.log").read_text()
+    finally:
+        service.terminate()
+        service.wait_or_kill(time.monotonic() + 10)
+        impostor.shutdown()

@@ -9,6 +9,7 @@ jobs. What routes and jobs need at run time is in ``propops.context``.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -220,7 +221,9 @@ def health_router() -> APIRouter:
             status, code = STARTING, 503
         else:
             status, code = "unavailable", 503
-        return JSONResponse({"status": status, "checks": checks}, status_code=code)
+        # ``pid``: the supervisor tells its own child from another process on the port
+        body = {"status": status, "checks": checks, "pid": os.getpid()}
+        return JSONResponse(body, status_code=code)
 
     return router
 
