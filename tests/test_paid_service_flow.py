@@ -199,7 +199,16 @@ async def test_paid_service_exactly_once_across_restarts_and_public_notices(
         # --- cancelled after acceptance: its work order is cancelled by event
         other = await quote(clerk, place)
         await ok(await clerk.post(f"{FD}/paid-services/{other['id']}/accept"))
-        await one_work_order(tech, other["id"])
+        other_order = await one_work_order(tech, other["id"])
+
+        # the desk records the work order's reference by event (a new version): cancel after
+        # it, as the clerk would after seeing it (cancelling in the same instant is a 412,
+        # "changed meanwhile", as any lost race)
+        async def other_referenced() -> bool:
+            got = await ok(await clerk.get(f"{FD}/paid-services/{other['id']}"))
+            return got["work_order_reference"] == other_order["reference"]
+
+        await eventually(other_referenced, within=30, what="the second work order's reference")
         await ok(
             await clerk.post(
                 f"{FD}/paid-services/{other['id']}/cancel", json={"reason": "resident away"}
