@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -172,7 +173,7 @@ def make_office(system: System) -> Office:
 
 
 def sign_in(page: Any, office: Office, username: str, path: str = "/") -> None:
-    page.goto(f"{office.url}/signin?next={path}")
+    page.goto(f"{office.url}/signin?next={quote(path, safe='/')}")
     page.fill("#f-username", username)
     page.fill("#f-password", office.passwords[username])
     page.click("form[action='/signin'] button[type=submit]")

@@ -7,7 +7,7 @@ manager reads them in English. Screenshots (desk and phone) go to var/screenshot
 from __future__ import annotations
 
 import time as clock
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -92,7 +92,18 @@ def security_setup(office: Office) -> dict[str, str]:
         },
     )
     assert r.status_code == 201, r.text
-    return {"property_id": pid, "gate": gate["id"], "day": today.isoformat()}
+    # the patrol due now is the first top of the hour after the route was made (its window opens
+    # an hour before): on the sheet of its own day, tomorrow's between 23:00 and midnight
+    made = datetime.fromisoformat(r.json()["created_at"]).astimezone(HK)
+    due = made.replace(minute=0, second=0, microsecond=0)
+    if due < made:
+        due += timedelta(hours=1)
+    return {
+        "property_id": pid,
+        "gate": gate["id"],
+        "day": today.isoformat(),
+        "patrol_day": due.date().isoformat(),
+    }
 
 
 def test_security_pages_and_the_desks_alerts(make_system) -> None:
@@ -143,7 +154,8 @@ def story(browser, office: Office, setup: dict[str, str]) -> None:
 
     # --- a patrol on a phone: one checkpoint of two, then finish ----------------------------
     walker = phone.new_page()
-    sign_in(walker, office, "guard", f"/security/patrols?property_id={pid}")
+    sheet = f"/security/patrols?property_id={pid}&date={setup['patrol_day']}"
+    sign_in(walker, office, "guard", sheet)
     walker.click("[data-sheet] [data-state=due] button[type=submit]")
     walker.wait_for_selector("[data-checkpoint=CP1] form")
     walker.click("[data-checkpoint=CP1] button[value=yes]")
@@ -151,7 +163,7 @@ def story(browser, office: Office, setup: dict[str, str]) -> None:
     screenshot(walker, "phone-security-patrol")
     walker.click("form[action$='/finish'] button[type=submit]")
     walker.wait_for_selector("text=漏巡巡更點")
-    walker.goto(f"{office.url}/security/patrols?property_id={pid}")
+    walker.goto(f"{office.url}{sheet}")
     walker.wait_for_selector("[data-sheet] [data-state=missed]")
     screenshot(walker, "phone-security-patrol-sheet")
 

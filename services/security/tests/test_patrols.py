@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select, text
@@ -99,7 +100,14 @@ async def test_a_patrol_over_http_scans_once_each_and_finishing_short_is_missed(
     assert sent[0]["reason"] == "checkpoints_missed" and sent[0]["missed_checkpoints"] == ["CP2"]
     assert sent[0]["run_id"] == run["id"] and sent[0]["guard"] == "test-user"
 
-    sheet = (await security.client.get("/v1/patrols", params={"route_id": route["id"]})).json()
+    # the run's occurrence is on the sheet of its own local day (between 23:00 and midnight
+    # the open one is tomorrow's 00:00: the hour begun is before the route was made)
+    day = datetime.fromisoformat(run["occurrence_at"]).astimezone(ZoneInfo(HK)).date()
+    sheet = (
+        await security.client.get(
+            "/v1/patrols", params={"route_id": route["id"], "date": day.isoformat()}
+        )
+    ).json()
     row = next(i for i in sheet["items"] if i["run"] and i["run"]["id"] == run["id"])
     assert row["state"] == "missed" and row["occurrence_at"] == run["occurrence_at"]
 
