@@ -28,8 +28,10 @@ user_app = typer.Typer(help="Manage gateway users.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 
 
-class _Stop(Exception):
-    pass
+class _Stop(BaseException):
+    """Ctrl-C or SIGTERM, raised wherever the main thread is: a BaseException (as
+    KeyboardInterrupt is), so that no ``except Exception`` on the way (a health probe's, say)
+    swallows it and leaves ``propops up`` running."""
 
 
 def _raise_stop(signum: int, _frame: object) -> None:

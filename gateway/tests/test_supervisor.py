@@ -12,6 +12,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from gateway import supervisor as sv
 
 
@@ -140,3 +142,23 @@ def test_a_port_taken_before_the_child_binds_it_is_not_mistaken_for_it_and_is_mo
         service.terminate()
         service.wait_or_kill(time.monotonic() + 10)
         impostor.shutdown()
+
+
+def test_ctrl_c_during_a_health_probe_is_not_swallowed(tmp_path: Path, monkeypatch) -> None:
+    """``propops up`` turns Ctrl-C into ``_Stop`` wherever the main thread is; arriving while
+    the watcher probes a restarted child's ``/readyz`` it must still stop everything (as an
+    ``Exception`` the probe's ``except Exception`` swallowed it, and ``up`` kept running)."""
+    from gateway import cli
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        raise cli._Stop(2)
+
+    monkeypatch.setattr(sv.urllib.request, "urlopen", interrupted)
+    probed = child(tmp_path, "fees", "pass")
+    probed.ready_url = "http://127.0.0.1:9/readyz"
+    probed.start()
+    try:
+        with pytest.raises(cli._Stop):
+            sv.answers_ready(probed)
+    finally:
+        wait_exit(probed)
