@@ -64,8 +64,9 @@ async def test_statement_opening_plus_lines_is_closing(fees: RunningApp) -> None
     today = today_in(DEFAULT_TIME_ZONE)
 
     def at(n: int) -> str:
+        # midnight where the unit is: today's payment is never in the future, whatever the hour
         day = today + timedelta(days=n)
-        return datetime.combine(day, time(10), tzinfo=zone(DEFAULT_TIME_ZONE)).isoformat()
+        return datetime.combine(day, time(0), tzinfo=zone(DEFAULT_TIME_ZONE)).isoformat()
 
     for amount, when in (("30.00", -50), ("200.00", -10), ("5.00", 0)):
         r = await fees.client.post(

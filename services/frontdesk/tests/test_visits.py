@@ -3,7 +3,7 @@ property's time zone; ID numbers masked; the gate's entry and exit coming back o
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -13,8 +13,10 @@ from propops.events.payloads import GateVisitMoved
 from propops.testing.events import outbox_data, publish_event
 from propops.testing.fixtures import RunningApp
 from propops.testing.tasks import auth
+from propops.timezones import today_in, zone
 
 VISIT = "propops.frontdesk.visit.{}.v1"
+HONG_KONG = "Asia/Hong_Kong"
 
 
 @pytest.fixture
@@ -60,11 +62,15 @@ async def step(fd: RunningApp, visit: dict, action: str, body: dict | None = Non
 
 
 async def test_a_visit_from_registration_to_departure(fd: RunningApp, place: dict) -> None:
-    # 20:30 UTC on 27 Nov is 04:30 on 28 Nov in Hong Kong: the visit is on the 28th there
-    visit = await register(fd, place, expected_at="2026-11-27T20:30:00Z")
-    assert visit["status"] == "expected" and visit["reference"].startswith("V-2026-")
+    # 04:30 tomorrow in Hong Kong is 20:30 UTC the day before: the visit is on tomorrow's
+    # date there, whatever the hour the test runs at
+    tomorrow = today_in(HONG_KONG) + timedelta(days=1)
+    expected_at = datetime.combine(tomorrow, time(4, 30), tzinfo=zone(HONG_KONG))
+    assert expected_at.astimezone(UTC).date() < tomorrow
+    visit = await register(fd, place, expected_at=expected_at.astimezone(UTC).isoformat())
+    assert visit["status"] == "expected" and visit["reference"].startswith("V-")
     assert visit["id_number"] == "K*****21" and visit["phone"] == "+852 9876 5432"
-    assert visit["host_unit_label"] == "A 12F-3" and visit["visit_date"] == "2026-11-28"
+    assert visit["host_unit_label"] == "A 12F-3" and visit["visit_date"] == tomorrow.isoformat()
     [told] = await outbox_data(fd, VISIT.format("registered"))
     assert told["id_number_masked"] == "K*****21" and "K7654321" not in str(told)
     assert told["host_unit_label"] == "A 12F-3" and told["purpose"] == "deliver documents"
@@ -106,13 +112,13 @@ async def test_a_visit_from_registration_to_departure(fd: RunningApp, place: dic
     for verb in ("identity_confirmed", "arrived", "left"):
         assert len(await outbox_data(fd, VISIT.format(verb))) == 1, verb
 
-    # the day's list, in the property's time zone
+    # the day's list, in the property's time zone (the other visit is expected now: today)
     other = await register(
         fd, place, visitor_name="Lee", host_unit_id=None, host_department="engineering"
     )
     assert other["host_department"] == "engineering"
     r = await fd.client.get(
-        "/v1/visits", params={"date": "2026-11-28", "property_id": place["property"]}
+        "/v1/visits", params={"date": tomorrow.isoformat(), "property_id": place["property"]}
     )
     assert [v["id"] for v in r.json()["items"]] == [visit["id"]]
     assert r.json()["items"][0]["id_number"] == "K*****21"
