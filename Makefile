@@ -28,6 +28,7 @@ PYTEST_WORKERS ?= 3
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
 
 test: sync
+	bash .ci/install-browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
 
