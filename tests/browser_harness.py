@@ -40,7 +40,7 @@ T = TypeVar("T")
 def _check_chromium() -> None:
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing (make test installs Debian's chromium: .ci/install-browser)")
+            pytest.fail(f"{CHROMIUM} is missing (make test installs it: .ci/install-browser)")
         pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
 
 

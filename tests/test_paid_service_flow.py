@@ -202,8 +202,8 @@ async def test_paid_service_exactly_once_across_restarts_and_public_notices(
         other_order = await one_work_order(tech, other["id"])
 
         # the desk records the work order's reference by event (a new version): cancel after
-        # it, as the clerk would after seeing it (cancelling in the same instant is a 412,
-        # "changed meanwhile", as any lost race)
+        # it, as the clerk would after seeing it (cancelling in the same instant, without an
+        # If-Match, is a 409 "changed meanwhile", as any race lost without a version)
         async def other_referenced() -> bool:
             got = await ok(await clerk.get(f"{FD}/paid-services/{other['id']}"))
             return got["work_order_reference"] == other_order["reference"]

@@ -216,6 +216,12 @@ def test_a_stale_version_is_told_from_its_members() -> None:
     lost = {**unknown, "current_version": None, "expected_version": None}
     assert problem_message(zh, 412, lost) == "此紀錄剛被其他人更改，請重新載入後再試。"
     assert problem_message(zh, 412, unknown) is None
+    # a race lost without If-Match is a 409 with the same members: told the same way
+    raced = ApiError(409, {**_body(caught.value), "title": "Changed meanwhile"})
+    assert FormState.from_error(raced, {"notes": "x"}, zh).message == (
+        "此工單已被其他人更改（現為第 4 版，你看到的是第 3 版），請重新載入後再試。"
+    )
+    assert problem_message(zh, 409, lost) == "此紀錄剛被其他人更改，請重新載入後再試。"
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """Optimistic concurrency: the version a client last read (the ``ETag``, ``"<version>"``), sent
 back as ``If-Match`` (or ``version`` in the body). A change to a record that moved on meanwhile
-answers 412 (``propops.errors.PreconditionFailed``); the check itself is in the UPDATE
-(``propops.lifecycle``)."""
+answers 412 (``propops.errors.PreconditionFailed``); one that named no version and lost the
+race to another writer answers 409 (``propops.errors.ChangedMeanwhile``). The check itself is in
+the UPDATE (``propops.lifecycle``)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ IfMatch = Annotated[
     Header(
         alias="If-Match",
         description='the version (ETag) last read, e.g. "3" (also 3 or W/"3"); * or absent: '
-        "no check. A record that changed meanwhile answers 412.",
+        "no check. A record that changed meanwhile answers 412 (409 without a version).",
         json_schema_extra={"pattern": IF_MATCH_PATTERN},
     ),
 ]

@@ -89,6 +89,35 @@ class PreconditionFailed(DomainError):
         )
 
 
+class ChangedMeanwhile(Conflict):
+    """409: another writer changed the record between this request's read and its write, and
+    the client named no version (no ``If-Match`` or ``version``; with one it is a 412,
+    :class:`PreconditionFailed`). The same members: ``current_version`` and
+    ``expected_version`` (the version this request read; ``null`` where not known). Reload the
+    record and decide again."""
+
+    title = "Changed meanwhile"
+
+    def __init__(
+        self, detail: str, *, current_version: int | None, expected_version: int | None
+    ) -> None:
+        super().__init__(
+            detail,
+            field="version",
+            current_version=current_version,
+            expected_version=expected_version,
+        )
+
+
+def lost_race(
+    detail: str, *, precondition: bool, current_version: int | None, read_version: int | None
+) -> DomainError:
+    """The answer to a write that lost the race to another writer: 412 if the client made its
+    request conditional on a version (RFC 9110: a precondition that is now false), else 409."""
+    cls = PreconditionFailed if precondition else ChangedMeanwhile
+    return cls(detail, current_version=current_version, expected_version=read_version)
+
+
 # Members a client can rely on even when their value is not known (sent as null).
 _ALWAYS_SENT = frozenset({"current_version", "expected_version"})
 
@@ -138,7 +167,9 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: problem_response("Missing, invalid or expired bearer token"),
     403: problem_response("The caller's roles or properties do not allow this"),
     404: problem_response("No such record (or not visible to the caller)"),
-    409: problem_response("Wrong state for the action, or a duplicate"),
+    409: problem_response(
+        "Wrong state for the action, a duplicate, or the record changed meanwhile (no If-Match)"
+    ),
     412: problem_response("If-Match names a version the record has moved on from"),
     413: problem_response("Request body larger than the limit"),
     422: problem_response("Invalid input; `field` and `errors` name what is wrong"),
@@ -249,13 +280,16 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StaleDataError)
     async def _stale(request: Request, exc: StaleDataError) -> JSONResponse:
         # a versioned UPDATE matched no row: another writer changed the record first
-        # (``propops.lifecycle.guard`` answers the same with the versions filled in)
+        # (``propops.lifecycle.guard`` answers the same with the versions filled in). Here the
+        # body is not read: a conditional request is one with an If-Match naming a version.
+        if_match = request.headers.get("if-match", "").strip()
         return await _domain(
             request,
-            PreconditionFailed(
+            lost_race(
                 "the record was changed meanwhile; reload it and try again",
+                precondition=bool(if_match) and if_match != "*",
                 current_version=None,
-                expected_version=None,
+                read_version=None,
             ),
         )
 

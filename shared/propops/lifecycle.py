@@ -11,7 +11,9 @@ later passes, bookings, contracts, nonconformances).
   flushes the UPDATE, all in the caller's transaction.
 - ``guard`` wraps a whole request's change: the client's expected version first (``If-Match``,
   412 ``PreconditionFailed``: ``current_version``, ``expected_version``), and a version check
-  lost in the UPDATE becomes the same 412 with the versions filled in.
+  lost in the UPDATE becomes the same 412 with the versions filled in, or, when the client
+  named no version, a 409 ``ChangedMeanwhile`` with the same members (RFC 9110: 412 only for a
+  precondition the client set).
 
 Usage (a route)::
 
@@ -32,7 +34,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from propops.errors import PreconditionFailed, WrongState
+from propops.errors import PreconditionFailed, WrongState, lost_race
 from propops.messaging.outbox import emit
 
 
@@ -116,7 +118,7 @@ class Lifecycle:
         the rule makes), add the history ``step`` (a row or a list of rows, or a function of the
         record giving them) and ``events`` (or a function of the record giving them) to the
         session, and flush: the UPDATE checks and bumps the version (``StaleDataError`` if
-        another writer got there first; ``guard`` makes it a 412)."""
+        another writer got there first; ``guard`` makes it a 412, or a 409 without If-Match)."""
         transition = self.check(record, action, noun=noun, hint=hint)
         target = to or transition.to
         if target is not None:
@@ -161,8 +163,9 @@ async def guard(
     session: AsyncSession, record: R, expected: int | None = None, *, noun: str = "record"
 ) -> AsyncIterator[R]:
     """A request's change of ``record``: checks the client's expected version first (412), and
-    turns a version check lost in the UPDATE (another writer first) into the same 412. The
-    block's pending changes are flushed on exit; the caller commits."""
+    turns a version check lost in the UPDATE (another writer first) into the same 412, or a 409
+    ``ChangedMeanwhile`` if the client named no version. The block's pending changes are
+    flushed on exit; the caller commits."""
     check_version(record, expected, noun)
     read = record.version
     identity = inspect(record).identity  # read now: a rollback expires the record
@@ -172,8 +175,9 @@ async def guard(
     except StaleDataError as exc:
         await session.rollback()
         now = await current_version(session, type(record), identity) if identity else None
-        raise PreconditionFailed(
+        raise lost_race(
             f"{noun} was changed meanwhile by someone else; reload it and try again",
+            precondition=expected is not None,
             current_version=now,
-            expected_version=expected if expected is not None else read,
+            read_version=read,
         ) from exc

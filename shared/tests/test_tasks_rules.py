@@ -18,10 +18,19 @@ from propops.auth import Principal
 from propops.db import Database
 from propops.directory import DIRECTORY_SCRIPTS, DIRECTORY_VERSION_TABLE
 from propops.directory.service import apply_change
-from propops.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionFailed
+from propops.errors import (
+    ChangedMeanwhile,
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    PreconditionFailed,
+)
 from propops.events import new_event
 from propops.events.catalog import complaint_event_type
 from propops.events.payloads import ComplaintChanged, ComplaintRerouted, SiteVisited, UserChanged
+from propops.lifecycle import guard
 from propops.messaging.models import OutboxRow
 from propops.messaging.subscriptions import On, handlers_by_type
 from propops.migrations import upgrade
@@ -328,6 +337,26 @@ async def test_version_check_and_concurrent_writers(db: Database) -> None:
         with pytest.raises(StaleDataError):  # the UPDATE ... WHERE version = 2 matches nothing
             await rules.cancel(b, tb, "changed my mind", actor="y")
     assert (await act(db, task.id, "complete")).status == "completed"
+
+
+@pytest.mark.parametrize("named", [True, False])
+async def test_a_lost_race_is_412_with_a_version_named_else_409(db: Database, named: bool) -> None:
+    """RFC 9110: 412 only for a precondition the client set; a writer that named no version
+    and lost the race gets a 409 with the same members (the version it read, the one now)."""
+    task = await task_in(db, "assigned")
+    async with db.sessions() as a, db.sessions() as b:
+        ta, tb = await rules.get(a, DEPT, task.id), await rules.get(b, DEPT, task.id)
+        await rules.start(a, ta, actor="x")
+        await a.commit()
+        with pytest.raises(DomainError) as err:
+            async with guard(b, tb, 2 if named else None, noun="work order"):
+                await rules.cancel(b, tb, "changed my mind", actor="y")
+    assert type(err.value) is (PreconditionFailed if named else ChangedMeanwhile)
+    assert err.value.status == (412 if named else 409)
+    assert err.value.field == ("If-Match" if named else "version")
+    assert err.value.extra == {"current_version": 3, "expected_version": 2}
+    assert "work order was changed meanwhile" in err.value.detail
+    assert (await act(db, task.id, "complete")).status == "completed"  # the winner's start held
 
 
 async def test_get_is_scoped_to_the_department_and_property(db: Database) -> None:

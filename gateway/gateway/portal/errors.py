@@ -5,7 +5,8 @@ can receive, as patterns.
   its ``{name}`` placeholders written ``%(name)s`` (gettext's named placeholders).
 - The services' rule messages (422/409/403/404 free text): f-string parts are ``%(name)s``.
 - A wrong state (409: ``current_state``, ``action``, ``allowed_from``) and a stale version
-  (412: ``current_version``, ``expected_version``) are composed from those members.
+  (412, or 409 for a race lost without If-Match: ``current_version``, ``expected_version``)
+  are composed from those members.
 
 Each msgid is also its pattern: the literal text must match exactly, a placeholder matches any
 text (``%(expected_plural)s`` matches "" or "s"). The Chinese is in the zh-Hant catalog; a
@@ -570,8 +571,8 @@ def _state(fm: Formatter, noun: str, state: str) -> str:
 
 
 def problem_message(fm: Formatter, status: int, problem: Mapping[str, Any]) -> str | None:
-    """A wrong state (409) or a stale version (412) told from the problem's members in the
-    user's language; None for any other problem."""
+    """A wrong state (409) or a stale version (412, or 409 changed meanwhile) told from the
+    problem's members in the user's language; None for any other problem."""
     detail = str(problem.get("detail") or "")
     if status == 409 and problem.get("current_state") and problem.get("action"):
         noun = _noun(detail)
@@ -586,7 +587,8 @@ def problem_message(fm: Formatter, status: int, problem: Mapping[str, Any]) -> s
             space = " " if fm.language == "en" else ""
             text += space + fm.gettext(ALLOWED_FROM) % {"states": states}
         return text
-    if status == 412 and ("current_version" in problem or "expected_version" in problem):
+    # a stale version (412), or a race lost without a version named (409, the same members)
+    if status in (409, 412) and ("current_version" in problem or "expected_version" in problem):
         noun = labels.label(fm.gettext, "record_noun", _noun(detail))
         current, expected = problem.get("current_version"), problem.get("expected_version")
         if current is None or expected is None:

@@ -120,13 +120,15 @@ async def test_concurrent_reroute_of_a_dispatched_complaint_reroutes_once(
             classify(fd, cid, {"nature": "valid", "department": "security"}, tag),
         )
         codes = sorted(r.status_code for r in answers)
-        # With If-Match both name one version: one wins, the other is refused. Without it, the
-        # two may overlap (one loses the race: 412) or, on a loaded machine, run one after the
-        # other (each re-routes what it reads: two re-routes, both told). Never two re-routes
-        # from the one version read.
-        expected = [[200, 412]] if with_if_match else [[200, 412], [200, 200]]
+        # With If-Match both name one version: one wins, the other is refused (412). Without
+        # it, the two may overlap (one loses the race: 409, "changed meanwhile") or, on a loaded
+        # machine, run one after the other (each re-routes what it reads: two re-routes, both
+        # told). Never two re-routes from the one version read.
+        expected = [[200, 412]] if with_if_match else [[200, 409], [200, 200]]
         assert codes in expected, [r.text for r in answers]
         applied = sorted((r.json() for r in answers if r.status_code == 200), key=version_of)
+        for lost in (r.json() for r in answers if r.status_code in (409, 412)):
+            assert lost["expected_version"] == version and lost["current_version"] > version
         verbs = await event_verbs(fd, cid)
         assert verbs.count("rerouted") == len(applied)
         assert verbs.count("dispatched") == 1 + len(applied)  # to engineering, then each winner

@@ -59,7 +59,8 @@ class ActionCall:
 
         async def perform() -> TaskOut:
             task = await service.get(self.session, department, self.task_id, self.principal)
-            # 412 if not at the expected version, or if another writer changes it first
+            # 412 if not at the expected version, or if another writer changes it first (409
+            # then if no version was named)
             async with guard(self.session, task, expected, noun=service.label(department)):
                 await action(task)
             return TaskOut.model_validate(task)
