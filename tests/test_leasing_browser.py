@@ -3,14 +3,15 @@ space, negotiates (offers, agreement) and draws up and signs the contract from i
 clashing contract refused in Chinese, finds it among the contracts ending soon; books a venue,
 signs it with the fee, checks it in and out with a damage; submits an ad with its artwork from
 the front desk's archive (learnt by leasing from the archive's event), approves it and sees it
-up; the manager downloads the artwork from the ad's page, and once the desk archives it the ad
-is flagged; a manager reads the pages but gets no forms; the front desk gets none of them.
+up, and downloads the artwork from the ad's page (as the manager does); once the desk archives
+it the ad is flagged; a manager reads the pages but gets no forms; the front desk gets none of them.
 Screenshots (desk and phone) go to var/screenshots/."""
 
 from __future__ import annotations
 
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -213,13 +214,16 @@ def story(browser, office: Office, artwork: dict) -> None:
     assert "海景茶餐廳" in page.inner_text("main")
     mobile.goto(f"{office.url}/leasing/ads")
     screenshot(mobile, "phone-leasing-ads")
-    # the ad's page: its artwork (the clerk may not read the front desk: the title, no link)
+    # the ad's page: its artwork, whose file leasing downloads from the desk's archive
     page.click("[data-ad] a[href^='/leasing/ads/']")
     page.wait_for_load_state()
     ad_url = page.url
     text = page.inner_text("main")
     assert "開張海報" in text and "image/png" in text and "海景茶餐廳" in text
-    assert page.locator("[data-artwork] a").count() == 0
+    link = page.locator(f"[data-artwork] a[href='/leasing/artwork/{artwork['id']}']")
+    with page.expect_download() as caught:
+        link.click()
+    assert Path(caught.value.path()).read_bytes() == PNG
     screenshot(page, "desk-leasing-ad")
 
     # --- English; a manager reads without forms; the front desk has no leasing pages ------------
@@ -232,9 +236,9 @@ def story(browser, office: Office, artwork: dict) -> None:
     sign_in(boss, office, "boss", "/leasing/contracts")
     assert reference in boss.inner_text("main")
     assert boss.locator("main form[method=post]").count() == 0
-    # the manager reads the front desk: the artwork's file downloads from the ad's page
+    # the manager too downloads the artwork's file from the ad's page
     boss.goto(ad_url)
-    link = boss.locator(f"[data-artwork] a[href='/documents/{artwork['id']}/download']")
+    link = boss.locator(f"[data-artwork] a[href='/leasing/artwork/{artwork['id']}']")
     download = boss.request.get(f"{office.url}{link.get_attribute('href')}")
     assert download.status == 200 and download.body() == PNG
     clerk = browser.new_context(viewport=DESK).new_page()

@@ -146,6 +146,37 @@ async def test_routes_to_services_with_rights(start_service, start_gateway) -> N
     assert r.status_code == 422 and r.json()["field"] in {"building", "number"}
 
 
+async def test_leasing_reaches_the_desks_artwork_and_nothing_more(
+    start_service, start_gateway
+) -> None:
+    """``DEPARTMENT_READS``: leasing may GET an artwork's file from the front desk (it approves
+    the ads showing it), and nothing else of the desk's."""
+    apps = await start_departments(start_service, ("frontdesk",))
+    gw = await start_gateway({n: a.url for n, a in apps.items()})
+    r = await gw.client.post(
+        "/api/users",
+        json={"username": "lessor", "password": "lessor-pass-1", "roles": ["leasing"]},
+    )
+    assert r.status_code == 201, r.text
+    lessor = bearer(await sign_in(gw, "lessor", "lessor-pass-1"))
+    prop = await gw.client.post("/api/frontdesk/v1/properties", json={"code": "AD", "name": "A"})
+    art = await gw.client.post(
+        "/api/frontdesk/v1/documents",
+        data={"title": "Poster", "category": "artwork", "property_id": prop.json()["id"]},
+        files={"file": ("poster.txt", b"the poster", "text/plain")},
+    )
+    assert art.status_code == 201, art.text
+    path = f"/api/frontdesk/v1/artwork/{art.json()['id']}/content"
+    r = await gw.client.get(path, headers=lessor)
+    assert r.status_code == 200 and r.content == b"the poster"
+    assert (await gw.client.post(path, headers=lessor)).status_code == 403
+    for other in (f"/api/frontdesk/v1/documents/{art.json()['id']}", "/api/frontdesk/v1/units"):
+        r = await gw.client.get(other, headers=lessor)
+        assert r.status_code == 403 and "may not read frontdesk" in r.json()["detail"], other
+    r = await gw.client.get(f"{path}/../../documents", headers=lessor)
+    assert r.status_code in (403, 404)
+
+
 async def test_service_down_is_502_and_slow_is_504(start_gateway) -> None:
     hanging: list[asyncio.StreamWriter] = []
 

@@ -30,7 +30,8 @@ class Feature:
     # supervisor or a manager takes (e.g. approving a clerk's leave); each route applies its own
     # rule of who may (``propops.supervisor``)
     supervisor_routers: Sequence[APIRouter] = ()
-    # mounted as they are (no /v1, no token): e.g. a public standard's endpoints
+    # mounted as they are (no /v1, none of the service's rights checks: the router brings its
+    # own, if any): e.g. a public standard's endpoints, or a path another department may read
     public_routers: Sequence[APIRouter] = ()
     subscriptions: Sequence[On[Any]] = ()
     jobs: Sequence[BackgroundJob] = ()

@@ -45,6 +45,21 @@ MANAGER_ACTIONS: dict[str, tuple[re.Pattern[str], ...]] = {
 }
 
 
+# Reads of one department's records that another department's work needs: (roles, path). The
+# service checks the role and what the record is itself (the desk's artwork route answers
+# artwork only, never a contract or an ID copy).
+DEPARTMENT_READS: dict[str, tuple[tuple[frozenset[str], re.Pattern[str]], ...]] = {
+    "frontdesk": ((frozenset({"leasing"}), re.compile(r"v1/artwork/[0-9A-Za-z_-]+/content")),),
+}
+
+
+def _department_read(principal: Principal, service: str, path: str, method: str) -> bool:
+    return method in ("GET", "HEAD") and any(
+        principal.roles & roles and pattern.fullmatch(path)
+        for roles, pattern in DEPARTMENT_READS.get(service, ())
+    )
+
+
 def _manager_action(principal: Principal, service: str, path: str, method: str) -> bool:
     return (
         "manager" in principal.roles
@@ -109,8 +124,10 @@ async def proxy(service: str, path: str, request: Request) -> Response:
         principal = decode_token(ctx.settings, token)
         await _check_user(request, principal)
         write = request.method not in ("GET", "HEAD", "OPTIONS")
-        if not can(principal, service, write=write) and not _manager_action(
-            principal, service, path, request.method
+        if not (
+            can(principal, service, write=write)
+            or _manager_action(principal, service, path, request.method)
+            or _department_read(principal, service, path, request.method)
         ):
             raise Forbidden(
                 f"role(s) {sorted(principal.roles)} may not "

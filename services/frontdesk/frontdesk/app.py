@@ -18,6 +18,7 @@ from frontdesk.complaints import service as complaints
 from frontdesk.complaints.api import router as complaints_router
 from frontdesk.daily_reviews.api import router as daily_reviews_router
 from frontdesk.daily_reviews.api import supervisor_router as daily_reviews_supervisor_router
+from frontdesk.documents.api import artwork_router
 from frontdesk.documents.api import router as documents_router
 from frontdesk.followups.api import router as followups_router
 from frontdesk.handovers.api import router as handovers_router
@@ -108,7 +109,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             Feature("meetings", routers=[meetings_router]),
             Feature("follow-ups", routers=[followups_router]),
             Feature("handovers", routers=[handovers_router]),
-            Feature("documents", routers=[documents_router]),
+            Feature("documents", routers=[documents_router], public_routers=[artwork_router]),
             Feature(
                 "security-alerts",
                 routers=[security_alerts_router],

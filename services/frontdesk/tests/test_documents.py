@@ -275,3 +275,37 @@ async def test_artwork_of_the_property_and_its_events(fd: RunningApp, place: dic
     ) as bea:
         r = await upload(bea, PNG, category="artwork", property_id=place["property"])
         assert r.status_code == 403, r.text
+
+
+async def test_leasing_reads_artwork_and_nothing_else(fd: RunningApp, place: dict) -> None:
+    """Leasing approves what goes up on an ad space: it may download an artwork document of its
+    properties, never another kind of document, nor the archive's other routes."""
+    art = (
+        await upload(
+            fd.client, PNG, name="sale.png", category="artwork", property_id=place["property"]
+        )
+    ).json()
+    contract = (await upload(fd.client, PDF, category="contract", unit_id=place["unit"])).json()
+
+    def as_user(*roles: str, property_ids: list[str] | None = None) -> httpx.AsyncClient:
+        token = token_for(fd.settings, *roles, property_ids=property_ids, user_id="lee")
+        return httpx.AsyncClient(base_url=fd.url, headers={"Authorization": f"Bearer {token}"})
+
+    async with as_user("leasing") as lessor:
+        r = await lessor.get(f"/v1/artwork/{art['id']}/content")
+        assert r.status_code == 200 and r.content == PNG
+        assert r.headers["content-type"] == "image/png"
+        assert r.headers["content-security-policy"] == "sandbox"
+        assert "sale.png" in r.headers["content-disposition"]
+        r = await lessor.get(f"/v1/artwork/{contract['id']}/content")
+        assert r.status_code == 404 and r.json()["field"] == "document_id"
+        for path in (f"/v1/documents/{contract['id']}/content", f"/v1/documents/{art['id']}"):
+            assert (await lessor.get(path)).status_code == 403, path
+    async with as_user("leasing", property_ids=["elsewhere"]) as outsider:
+        assert (await outsider.get(f"/v1/artwork/{art['id']}/content")).status_code == 403
+    async with as_user("security") as guard:
+        assert (await guard.get(f"/v1/artwork/{art['id']}/content")).status_code == 403
+    async with as_user("manager") as manager:
+        assert (await manager.get(f"/v1/artwork/{art['id']}/content")).content == PNG
+    r = await fd.client.get("/v1/artwork/nope/content")
+    assert r.status_code == 404 and r.json()["field"] == "document_id"

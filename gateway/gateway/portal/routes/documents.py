@@ -158,6 +158,12 @@ async def download(
     request: Request, document_id: str, user: PortalUser = Depends(page_user)
 ) -> Response:
     _require_desk(user)
-    r = await user.api.request("GET", f"{FD}/documents/{document_id}/content")
+    return await file_from(user, f"{FD}/documents/{document_id}/content")
+
+
+async def file_from(user: PortalUser, path: str) -> Response:
+    """A stored file from the API with the user's rights, passed on with its type, download
+    name and the archive's safety headers."""
+    r = await user.api.request("GET", path)
     headers = {k: v for k, v in r.headers.items() if k.lower() in DOWNLOAD_HEADERS}
     return Response(r.content, headers=headers)

@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from gateway.portal import nav
+from gateway.portal import lookups, nav
 from gateway.portal.client import ApiError, Forbidden, new_idempotency_key
 from gateway.portal.i18n import N_
 from gateway.portal.nav import NavItem
 from gateway.portal.routes.desk import _params_fn
-from gateway.portal.routes.documents import size_text
+from gateway.portal.routes.documents import file_from, size_text
 from gateway.portal.web import (
     FormState,
     PortalUser,
@@ -69,8 +69,6 @@ async def _spaces(user: PortalUser, kind: str | None = None) -> dict[str, dict[s
 async def _property_choices(user: PortalUser) -> list[tuple[str, str]]:
     """The properties a space can be registered in: those leasing knows from the register, by
     their names where the front desk's register is readable to the user, else their codes."""
-    from gateway.portal import lookups
-
     known, names = await asyncio.gather(
         user.api.get(f"{API}/properties", limit=500), lookups.properties(user.api)
     )
@@ -593,6 +591,17 @@ async def submit_ad(request: Request, user: PortalUser = Depends(form_user)) -> 
             request, exc, values, lambda: _ads_page(request, user), "leasing/ads.html"
         )
     return redirect(request, "/leasing/ads?view=pending")
+
+
+@router.get("/leasing/artwork/{document_id}")
+async def artwork_file(
+    request: Request, document_id: str, user: PortalUser = Depends(page_user)
+) -> Response:
+    """An ad's artwork, downloaded from the desk's archive: leasing approves the ads showing it
+    (the desk answers artwork only on this path)."""
+    if not user.has("leasing", "manager", "frontdesk"):
+        raise Forbidden(403, {"detail": "leasing only"})
+    return await file_from(user, f"{lookups.FD}/artwork/{document_id}/content")
 
 
 @router.get("/leasing/ads/{placement_id}")

@@ -7,9 +7,10 @@ from fastapi.responses import FileResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.documents import service
+from frontdesk.documents.models import Document
 from frontdesk.documents.schemas import ArchiveIn, DocumentOut
 from frontdesk.settings import FrontdeskSettings
-from propops.auth import Principal, current_principal
+from propops.auth import Principal, current_principal, require_role
 from propops.concurrency import IfMatch, parse_if_match, set_etag
 from propops.context import get_session
 from propops.lifecycle import guard
@@ -102,9 +103,13 @@ async def content(
     session: AsyncSession = Depends(get_session),
 ) -> FileResponse:
     document = await service.get(session, document_id, principal)
-    path = service.content_path(settings_of(request), document)
+    return file_response(settings_of(request), document)
+
+
+def file_response(settings: FrontdeskSettings, document: Document) -> FileResponse:
+    """A stored document's file, never run by the browser (sandboxed, its type as stored)."""
     return FileResponse(
-        path,
+        service.content_path(settings, document),
         media_type=document.content_type,
         headers={
             "Content-Disposition": content_disposition(document.filename),
@@ -113,6 +118,32 @@ async def content(
             "Cache-Control": "private, no-store",
         },
     )
+
+
+# An ad's artwork is leasing's to see too: leasing approves what goes up on an ad space, and
+# the file is kept here. Mounted beside the service's rights (leasing has none on the desk);
+# the gateway lets leasing reach this path alone (``gateway.proxy.api.DEPARTMENT_READS``).
+artwork_router = APIRouter(
+    tags=["documents"],
+    dependencies=[Depends(require_role("frontdesk", "manager", "leasing"))],
+)
+
+
+@artwork_router.get(
+    "/v1/artwork/{document_id}/content",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "the file"}},
+    description="An artwork document's file (category `artwork`), for the front desk, "
+    "managers and leasing (who approve ads showing it); 404 for any other document.",
+)
+async def artwork_content(
+    document_id: str,
+    request: Request,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> FileResponse:
+    document = await service.get_artwork(session, document_id, principal)
+    return file_response(settings_of(request), document)
 
 
 @router.post(

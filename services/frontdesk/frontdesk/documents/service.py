@@ -157,6 +157,16 @@ async def get(session: AsyncSession, document_id: str, principal: Principal) -> 
     )
 
 
+async def get_artwork(session: AsyncSession, document_id: str, principal: Principal) -> Document:
+    """An artwork document (an ad's), of a property the user may see; any other document is
+    not found here (leasing may see artwork, never a contract or an ID copy)."""
+    document = await session.get(Document, document_id)
+    if document is None or document.category != "artwork":
+        raise NotFound(f"artwork {document_id} not found", field="document_id")
+    check_property(principal, document.property_id)
+    return document
+
+
 async def check_attachable(
     session: AsyncSession, document_id: str, property_id: str, *, field: str
 ) -> Document:
