@@ -98,6 +98,19 @@ def security_setup(office: Office) -> dict[str, str]:
     due = made.replace(minute=0, second=0, microsecond=0)
     if due < made:
         due += timedelta(hours=1)
+    # a nightly lock-up round whose window opens a whole day before: tomorrow's 00:00 patrol is
+    # due now, on today's sheet as the next day's
+    r = guard.post(
+        "/api/security/v1/patrol-routes",
+        json={
+            "property_id": pid,
+            "name": "天台鎖門",
+            "checkpoints": [{"code": "R1", "name": "天台門"}],
+            "rrule": "FREQ=DAILY;BYHOUR=0;BYMINUTE=0",
+            "window_minutes": 24 * 60,
+        },
+    )
+    assert r.status_code == 201, r.text
     return {
         "property_id": pid,
         "gate": gate["id"],
@@ -156,7 +169,7 @@ def story(browser, office: Office, setup: dict[str, str]) -> None:
     walker = phone.new_page()
     sheet = f"/security/patrols?property_id={pid}&date={setup['patrol_day']}"
     sign_in(walker, office, "guard", sheet)
-    walker.click("[data-sheet] [data-state=due] button[type=submit]")
+    walker.click("[data-sheet] tr[data-state=due]:has-text('夜間巡邏') button[type=submit]")
     walker.wait_for_selector("[data-checkpoint=CP1] form")
     walker.click("[data-checkpoint=CP1] button[value=yes]")
     walker.wait_for_selector("[data-checkpoint=CP1].done")
@@ -166,6 +179,11 @@ def story(browser, office: Office, setup: dict[str, str]) -> None:
     walker.goto(f"{office.url}{sheet}")
     walker.wait_for_selector("[data-sheet] [data-state=missed]")
     screenshot(walker, "phone-security-patrol-sheet")
+    # today's sheet ends with the lock-up round's patrol of tomorrow 00:00, due now
+    walker.goto(f"{office.url}/security/patrols?property_id={pid}&date={setup['day']}")
+    row = walker.locator("[data-sheet] tr:has([data-next-day])")
+    assert row.count() == 1 and "天台鎖門" in row.inner_text() and "翌日" in row.inner_text()
+    assert row.get_attribute("data-state") == "due"
 
     # --- a critical incident -----------------------------------------------------------------
     guard.goto(f"{office.url}/security/incidents?property_id={pid}")

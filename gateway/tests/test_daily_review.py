@@ -183,3 +183,27 @@ async def test_daily_review_view_sign_and_a_service_down(
     assert {d["department"]: d["opened"] for d in view["departments"]}["cleaning"] is None
     assert view["frontdesk"]["handovers"][0]["pending"] == 1
     assert view["signed"]["signed_by"] == "sue"
+
+
+def test_the_days_patrol_counts_leave_out_the_next_days_patrol_shown_on_its_sheet() -> None:
+    """Between 23:00 and midnight an hourly round's 00:00 patrol is on the day's sheet (due,
+    ``next_day``): the review counts it on its own day, not on this one."""
+    from gateway.views.calls import Part
+    from gateway.views.service import _patrols
+
+    def row(state: str, at: str, **extra: object) -> dict[str, object]:
+        return {"route_name": "Night round", "occurrence_at": at, "state": state, **extra}
+
+    sheet = {
+        "items": [
+            row("done", "2026-11-27T14:00:00Z"),
+            row("missed", "2026-11-27T15:00:00Z"),
+            row("due", "2026-11-27T16:00:00Z", next_day=True),
+        ]
+    }
+    counts = _patrols(Part("patrols", "security", data=sheet))
+    assert counts is not None
+    assert (counts["done"], counts["missed"], counts["due"], counts["total"]) == (1, 1, 0, 2)
+    assert counts["missed_rounds"] == [
+        {"route_name": "Night round", "occurrence_at": "2026-11-27T15:00:00Z"}
+    ]

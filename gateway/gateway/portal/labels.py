@@ -588,7 +588,7 @@ LABELS: dict[str, dict[str, str]] = {
         "incomplete": N_("Checkpoints missed"),
     },
     "sheet_state": {
-        "upcoming": N_("Upcoming"),
+        "upcoming": N_("Not yet due"),
         "due": N_("Due now"),
         "in_progress": N_("In progress"),
         "done": N_("Done"),

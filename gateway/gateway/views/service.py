@@ -174,17 +174,19 @@ def _patrols(part: Part) -> dict[str, Any] | None:
     if not part.ok or part.data is None:
         return None
     counts = dict.fromkeys(PATROL_STATES, 0)
-    for row in part.data["items"]:
+    # the next day's patrols shown on the sheet while their window is open are that day's
+    days_own = [row for row in part.data["items"] if not row.get("next_day")]
+    for row in days_own:
         counts[row["state"]] = counts.get(row["state"], 0) + 1
     missed = [
         {
             "route_name": row["route_name"],
             "occurrence_at": row["occurrence_at"],
         }
-        for row in part.data["items"]
+        for row in days_own
         if row["state"] == "missed"
     ]
-    return {**counts, "total": len(part.data["items"]), "missed_rounds": missed}
+    return {**counts, "total": len(days_own), "missed_rounds": missed}
 
 
 async def daily_review(

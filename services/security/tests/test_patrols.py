@@ -214,3 +214,59 @@ async def test_a_sweep_skips_its_round_while_another_replica_holds_it(
         assert await patrols.sweep_missed(session, now=later) > 0
         await session.commit()
     assert await missed_events(security)
+
+
+async def test_the_next_days_first_patrol_is_on_the_sheet_while_its_window_is_open(
+    security: RunningApp,
+) -> None:
+    """An hourly round's 00:00 patrol may be started from 23:00: the day's sheet shows it then
+    (marked as the next day's) while it is due or being walked, and not once it is over."""
+    route = await a_route(security, rrule="FREQ=HOURLY;BYMINUTE=0", window_minutes=60)
+    day = today_in(HK) + timedelta(days=2)
+    midnight = at_hk(day + timedelta(days=1), 0)
+
+    async def sheet_at(now: datetime, on: date = day) -> list[tuple[datetime, str, bool]]:
+        async with security.ctx.db.sessions() as session:
+            got = await patrols.sheet(session, GUARD, day=on, route_id=route["id"], now=now)
+        return [(r.occurrence_at, r.state, r.next_day) for r in got.items if r.occurrence_at]
+
+    # 22:30: the 00:00 window has not opened; the day ends with its 23:00 patrol
+    rows = await sheet_at(at_hk(day, 22, 30))
+    assert len(rows) == 24 and rows[-1] == (at_hk(day, 23), "due", False)
+    # 23:30: the next day's 00:00 is due, on this day's sheet (and on its own day's, first)
+    rows = await sheet_at(at_hk(day, 23, 30))
+    assert rows[-1] == (midnight, "due", True) and len(rows) == 25
+    assert (await sheet_at(at_hk(day, 23, 30), day + timedelta(days=1)))[0] == (
+        midnight,
+        "due",
+        False,
+    )
+    async with security.ctx.db.sessions() as session:
+        # the earliest open window first: 23:00 (taken at 23:05), then 00:00
+        first = await patrols.start(session, route["id"], GUARD, now=at_hk(day, 23, 5))
+        assert first.occurrence_at == at_hk(day, 23)
+        run = await patrols.start(session, route["id"], GUARD, now=at_hk(day, 23, 40))
+        assert run.occurrence_at == midnight
+        await session.commit()
+    assert (await sheet_at(at_hk(day + timedelta(days=1), 0, 20)))[-1] == (
+        midnight,
+        "in_progress",
+        True,
+    )
+    async with security.ctx.db.sessions() as session:
+        run = await session.get(PatrolRun, run.id)
+        assert run is not None
+        for code in ("CP1", "CP2"):
+            await patrols.scan(
+                session, run, ScanIn(checkpoint_code=code), GUARD, now=at_hk(day, 23, 50)
+            )
+        await patrols.finish(session, run, GUARD, now=at_hk(day, 23, 55))
+        await session.commit()
+    # done: the next day's only
+    rows = await sheet_at(at_hk(day + timedelta(days=1), 0, 20))
+    assert len(rows) == 24 and midnight not in [at for at, _, _ in rows], rows[-3:]
+    assert (await sheet_at(at_hk(day + timedelta(days=1), 0, 20), day + timedelta(days=1)))[0] == (
+        midnight,
+        "done",
+        False,
+    )

@@ -156,6 +156,11 @@ class SheetRow(BaseModel):
     start_by: datetime | None = Field(description="the end of its window")
     state: SheetState
     run: RunOut | None
+    next_day: bool = Field(
+        default=False,
+        description="the next day's patrol whose window opened on this day, on this day's "
+        "sheet while it is due or being walked",
+    )
 
 
 class PatrolSheet(BaseModel):

@@ -362,7 +362,10 @@ async def sheet(
     now: datetime | None = None,
 ) -> PatrolSheet:
     """The patrol sheet (安全巡視表) of a day: every scheduled patrol of the routes asked for,
-    with its run and its state, then the patrols outside the schedule started that day."""
+    with its run and its state, then the patrols outside the schedule started that day. The
+    next day's first patrols whose window opens before midnight (an hourly round's 00:00 opens
+    at 23:00) are on it too while they are due or being walked (``next_day``): the guard on
+    duty sees them where he is looking; done or missed, they are the next day's only."""
     check_day(day)
     now = now or utcnow()
     stmt = scope_to_properties(select(PatrolRoute), PatrolRoute.property_id, principal)
@@ -377,12 +380,13 @@ async def sheet(
     rows: list[SheetRow] = []
     for route in routes:
         start, end = _day_bounds(day or today_in(route.time_zone, now), route.time_zone)
+        reach = end + window(route)  # the next day's patrols whose window opens on this day
         runs = (
             await session.scalars(
                 select(PatrolRun).where(
                     PatrolRun.route_id == route.id,
                     (
-                        (PatrolRun.occurrence_at >= start) & (PatrolRun.occurrence_at < end)
+                        (PatrolRun.occurrence_at >= start) & (PatrolRun.occurrence_at < reach)
                         | PatrolRun.occurrence_at.is_(None)
                         & (PatrolRun.started_at >= start)
                         & (PatrolRun.started_at < end)
@@ -400,9 +404,12 @@ async def sheet(
                 )
             )
         )
-        for occurrence in scheduled(route, start, end):
+        for occurrence in scheduled(route, start, reach):
             run = by_occurrence.get(occurrence)
             state = _state(occurrence, route, run, now)
+            next_day = occurrence >= end
+            if next_day and state not in (SheetState.due, SheetState.in_progress):
+                continue
             if run is None and occurrence in published:
                 state = SheetState.missed  # the sweep said so, whatever the clock here says
             rows.append(
@@ -414,6 +421,7 @@ async def sheet(
                     start_by=occurrence + window(route),
                     state=SheetState(state),
                     run=await run_out(session, run) if run is not None else None,
+                    next_day=next_day,
                 )
             )
         for run in sorted((r for r in runs if r.occurrence_at is None), key=lambda r: r.started_at):
