@@ -207,6 +207,15 @@ def story(browser, office: Office, artwork: dict) -> None:
     page.wait_for_load_state()
     page.click("[data-ad] form[action$='/approve'] button[type=submit]")
     page.wait_for_load_state()
+    # a second ad with the same artwork, for winter: left pending
+    page.select_option("#f-space_id", label="AD-L1 · 大堂燈箱")
+    page.fill("#f-advertiser", "海景茶餐廳（冬季）")
+    page.fill("#f-artwork", "A1 海報：冬季")
+    page.select_option("#f-artwork_document_id", artwork["id"])
+    page.fill("#f-starts_on", (today + timedelta(days=30)).isoformat())
+    page.fill("#f-ends_on", (today + timedelta(days=40)).isoformat())
+    page.click("form[method=post][action='/leasing/ads'] button[type=submit]")
+    page.wait_for_load_state()
     page.goto(f"{office.url}/leasing/ads?view=current")
     assert "海景茶餐廳" in page.inner_text("main") and "已批准" in page.inner_text("main")
     screenshot(page, "desk-leasing-ads")
@@ -266,5 +275,12 @@ def story(browser, office: Office, artwork: dict) -> None:
     screenshot(page, "desk-leasing-ad-artwork-archived")
     page.goto(f"{office.url}/leasing/ads?view=current")
     assert "設計稿已歸檔" in page.inner_text("[data-ad]")
+    # the pending winter ad can no longer be approved: told why, and rejecting is left
+    page.goto(f"{office.url}/leasing/ads?view=pending")
+    winter = page.locator("[data-ad]:has-text('冬季')")
+    assert winter.locator("form[action$='/approve']").count() == 0
+    assert "請拒絕此廣告" in winter.locator("[data-cannot-approve]").inner_text()
+    assert winter.locator("form[action$='/reject']").count() == 1
+    screenshot(page, "desk-leasing-ads-pending-artwork-archived")
     mobile.goto(ad_url)
     screenshot(mobile, "phone-leasing-ad")

@@ -154,3 +154,14 @@ async def test_ads_show_the_archives_artwork(leasing: RunningApp) -> None:
     assert (await leasing.client.get(f"/v1/ad-placements/{ad['id']}")).json()[
         "artwork_archived"
     ] is True
+
+    # withdrawn at the desk while pending: it is not put up (409 naming the artwork); rejected
+    r = await leasing.client.post(f"/v1/ad-placements/{ad['id']}/approve", json={})
+    assert r.status_code == 409 and r.json()["field"] == "artwork_document_id", r.text
+    assert r.json()["detail"] == "artwork Mooncake poster is archived"
+    r = await leasing.client.post(
+        f"/v1/ad-placements/{ad['id']}/reject", json={"note": "artwork withdrawn"}
+    )
+    assert r.status_code == 200 and r.json()["status"] == "rejected", r.text
+    r = await leasing.client.post(f"/v1/ad-placements/{words_only['id']}/approve", json={})
+    assert r.status_code == 200 and r.json()["status"] == "approved", r.text

@@ -2,7 +2,8 @@
 ``reject``-ed (with a note). Two approved placements of one ad space may not be up on the same
 day (409 naming the other), checked under the space's lock. The artwork's file is a document
 of the front desk's archive (``artwork_document_id``, checked against leasing's copy); an ad
-whose artwork is archived later is flagged (``artwork_archived``). Lists answer what is up on each
+whose artwork is archived later is flagged (``artwork_archived``) and, still pending, may no
+longer be approved (409 naming ``artwork_document_id``). Lists answer what is up on each
 space now (``current``), what expires soon (``expiring_within_days``) and what has expired."""
 
 from __future__ import annotations
@@ -88,6 +89,11 @@ async def approve(
     session: AsyncSession, placement: AdPlacement, note: str | None, actor: str
 ) -> None:
     PLACEMENT.check(placement, "approve")
+    if placement.artwork_document_id is not None:
+        artwork = await session.get(ArtworkDocument, placement.artwork_document_id)
+        if artwork is not None and artwork.status == ARTWORK_ARCHIVED:
+            # withdrawn at the desk since the ad was submitted: not put up (reject it instead)
+            raise Conflict(f"artwork {artwork.title} is archived", field="artwork_document_id")
     space = await session.get(Space, placement.space_id)
     assert space is not None
     await lock_space(session, space)
