@@ -1,8 +1,9 @@
 """The desk's own staff in a real browser against the real system: the supervisor (客服領班, a
 front-desk user with ``supervisor``, not a manager) puts a clerk on two shifts, one starting soon
-and one in two days; the clerk asks for leave on the second; the supervisor approves it on the
-leave page and finds that shift marked uncovered on the week's roster; the clerk clocks in on a
-phone from "my shifts", and sees neither the approval nor the roster's changes. Screenshots
+and one in two days; the clerk asks for leave on the second; the supervisor is told (the bell),
+goes from the notification to the leave page, approves it there and finds that shift marked
+uncovered on the week's roster; the clerk clocks in on a phone from "my shifts", and sees
+neither the approval nor the roster's changes. Screenshots
 (desk and phone) go to var/screenshots/."""
 
 from __future__ import annotations
@@ -93,9 +94,21 @@ def story(browser, office: Office, data: dict[str, str]) -> None:
         ctx.set_default_timeout(WAIT_MS)
     pid = data["property_id"]
 
-    # --- the supervisor approves the leave, then sees the shift it uncovers -------------------
+    # --- the supervisor hears of the request (the bell) and goes from it to the leave page ----
     boss = desk.new_page()
-    sign_in(boss, office, "chief", "/staff/leave")
+    sign_in(boss, office, "chief", "/notifications")
+    told = f"clerk 申請請假：{data['later_day']} 至 {data['later_day']}"
+    for _ in range(120):  # the gateway hears of the request by an event
+        if told in boss.inner_text("main"):
+            break
+        boss.wait_for_timeout(500)
+        boss.reload()
+    note = boss.locator("[data-notification=leave_requested]")
+    assert told in note.inner_text()
+    screenshot(boss, "desk-staff-leave-notification")
+    note.locator("button").click()
+    boss.wait_for_url("**/staff/leave")
+    # --- the supervisor approves the leave, then sees the shift it uncovers -------------------
     row = f"[data-leave-id='{data['leave']}']"
     boss.wait_for_selector(row)
     assert "年假" in boss.inner_text(row)

@@ -68,3 +68,31 @@ def test_a_signed_daily_review_tells_the_managers_of_the_property() -> None:
     assert text_of(d.kind, d.params, translations("zh-Hant").gettext) == (
         "2026-11-26 每日查閱工作記錄已由 sue 簽署"
     )
+
+
+def test_a_leave_request_tells_the_desks_supervisor_and_the_managers() -> None:
+    from datetime import date
+
+    from gateway.portal.routes.notifications import link_of
+    from propops.events.payloads import LeaveRequested
+
+    asked = LeaveRequested(
+        leave_id="l1",
+        user="clerk",
+        date_from=date(2026, 11, 30),
+        date_to=date(2026, 12, 1),
+        kind="annual",
+        requested_by="clerk",
+        requested_at=NOW,
+    )
+    drafts = drafts_for(asked, new_event(asked))
+    assert [(d.audience, d.property_id, d.kind) for d in drafts] == [
+        ("supervisor", None, "leave_requested"),
+        ("manager", None, "leave_requested"),
+    ]
+    d = drafts[0]
+    assert text_of(d.kind, d.params) == "Leave requested for clerk: 2026-11-30 to 2026-12-01"
+    assert text_of(d.kind, d.params, translations("zh-Hant").gettext) == (
+        "clerk 申請請假：2026-11-30 至 2026-12-01"
+    )
+    assert link_of({"kind": d.kind, "params": d.params, "property_id": None}) == "/staff/leave"

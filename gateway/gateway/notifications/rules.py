@@ -16,6 +16,7 @@ from propops.events.payloads import (
     ComplaintChanged,
     ComplaintOverdue,
     DailyReviewSigned,
+    LeaveRequested,
     TaskChanged,
 )
 from propops.messaging.subscriptions import On, PayloadHandler
@@ -39,6 +40,7 @@ KINDS: dict[str, str] = {
     "complaint_overdue": N_("Complaint overdue: {deadline} deadline missed"),
     "severe_complaint": N_("Urgent complaint"),
     "daily_review_signed": N_("Daily review of {date} signed by {signed_by}"),
+    "leave_requested": N_("Leave requested for {user}: {date_from} to {date_to}"),
 }
 DEADLINES: dict[str, str] = {"response": N_("response"), "resolution": N_("resolution")}
 
@@ -75,6 +77,17 @@ def drafts_for(payload: BaseModel, event: CloudEvent) -> list[Draft]:
             "description": _short(payload.notes),
         }
         return [Draft("manager", payload.property_id, "daily_review_signed", params)]
+    if isinstance(payload, LeaveRequested):
+        # the desk's supervisor (a front-desk role) and the managers decide it; leave is not of
+        # one property, so every property's supervisor and manager hears of it
+        params = {
+            "leave_id": payload.leave_id,
+            "user": payload.user,
+            "date_from": payload.date_from.isoformat(),
+            "date_to": payload.date_to.isoformat(),
+            "leave_kind": payload.kind,
+        }
+        return [Draft(role, None, "leave_requested", params) for role in ("supervisor", "manager")]
     if isinstance(payload, ComplaintOverdue):
         params = {
             "complaint_id": payload.complaint_id,
@@ -105,6 +118,7 @@ def subscriptions(handle: PayloadHandler[Any]) -> list[On[Any]]:
         On(ComplaintChanged, handle, verbs=("resolved", "classified", "escalated")),
         On(ComplaintOverdue, handle),
         On(DailyReviewSigned, handle),  # the office manager learns the day is signed
+        On(LeaveRequested, handle),  # the desk's supervisor and managers, who decide it
     ]
 
 

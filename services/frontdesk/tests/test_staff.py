@@ -13,6 +13,7 @@ import pytest
 from frontdesk.app import create_app
 from frontdesk.settings import FrontdeskSettings
 from frontdesk.training.service import add_months
+from propops.testing.events import outbox_data
 from propops.testing.fixtures import RunningApp
 from propops.testing.tasks import auth, known_user
 from propops.timezones import today_in
@@ -202,6 +203,15 @@ async def test_approved_leave_uncovers_shifts_until_reassigned(fd: RunningApp) -
     problem(await c.post("/v1/leave-requests", json={**body, "to": "2026-12-01"}), 422, "to")
     problem(await c.post("/v1/leave-requests", json={**body, "kind": "holiday"}), 422, "kind")
     problem(await c.post("/v1/leave-requests", json={**body, "user": "gary"}), 422, "user")
+    # one event for the request (the refused ones made none): the supervisor is told by it
+    [told] = await outbox_data(fd, "propops.frontdesk.leave_request.requested.v1")
+    assert (told["leave_id"], told["user"], told["date_from"], told["date_to"]) == (
+        leave["id"],
+        "amy",
+        "2026-12-07",
+        "2026-12-08",
+    )
+    assert told["kind"] == "annual" and told["requested_by"] == "amy"
     # requested only: nothing uncovered yet; the desk may not approve, nor anyone their own leave
     assert (await ok(c.get("/v1/staff-shifts", params={"uncovered": "true"})))["total"] == 0
     r = await c.post(f"/v1/leave-requests/{leave['id']}/approve", json={}, headers=amy)

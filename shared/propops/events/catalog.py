@@ -216,6 +216,12 @@ _SPECS: tuple[EventSpec, ...] = (
         for verb in TASK_VERBS
     ),
     EventSpec(
+        "propops.frontdesk.leave_request.requested.v1",
+        p.LeaveRequested,
+        "Leave was asked for a desk clerk; the gateway tells the desk's supervisor and the "
+        "managers, who approve or refuse it.",
+    ),
+    EventSpec(
         "propops.frontdesk.daily_review.signed.v1",
         p.DailyReviewSigned,
         "The supervisor signed a property's daily review; the gateway tells its managers.",

@@ -396,6 +396,19 @@ class DailyReviewSigned(BaseModel):
     notes: str = ""
 
 
+class LeaveRequested(BaseModel):
+    """frontdesk: leave was asked for a desk clerk (whole days, ``date_from`` to ``date_to``
+    inclusive); the desk's supervisor and the managers, who decide it, are told."""
+
+    leave_id: str
+    user: str
+    date_from: date
+    date_to: date
+    kind: str
+    requested_by: str
+    requested_at: datetime
+
+
 # --- leasing ----------------------------------------------------------------------------------
 
 

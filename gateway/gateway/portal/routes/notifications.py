@@ -23,6 +23,8 @@ def link_of(n: dict[str, Any]) -> str:
         return f"/tasks/{p['department']}/{p['task_id']}"
     if n["kind"] == "callback_due":
         return "/callbacks"
+    if n["kind"] == "leave_requested":
+        return "/staff/leave"
     if n["kind"] == "daily_review_signed" and n.get("property_id"):
         return f"/daily-review?property_id={n['property_id']}&date={p.get('date', '')}"
     if p.get("complaint_id"):

@@ -9,6 +9,8 @@
   reassigns or cancels them); cancelling an approved leave clears the flags of the shifts still
   assigned to the user. Both take the user's turn first (``staff_locks``), like the roster.
 - Cancelled by the user, whoever entered the request, or an admin (403 otherwise).
+- A request publishes ``propops.frontdesk.leave_request.requested.v1``: the gateway tells the
+  desk's supervisor and the managers (the bell), who decide it.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from propops.auth import Principal
 from propops.db import utcnow
 from propops.directory.service import require_member
 from propops.errors import Conflict, Forbidden, NotFound
+from propops.events.payloads import LeaveRequested
 from propops.lifecycle import Lifecycle
 from propops.lists import Filter, ListQuery, ListSpec
+from propops.messaging.outbox import emit
 from propops.supervisor import require_decide_leave
 
 LEAVE = Lifecycle(
@@ -68,6 +72,19 @@ async def request(session: AsyncSession, data: LeaveIn, principal: Principal) ->
     )
     session.add(leave)
     await session.flush()
+    emit(
+        session,
+        LeaveRequested(
+            leave_id=leave.id,
+            user=leave.user,
+            date_from=leave.date_from,
+            date_to=leave.date_to,
+            kind=leave.kind,
+            requested_by=leave.requested_by,
+            requested_at=leave.created_at,
+        ),
+        subject=leave.id,
+    )
     return leave
 
 
