@@ -101,6 +101,11 @@ async def test_a_visit_entered_and_exited_at_the_gate_moves_the_desk_once(
     system = module_system
     async with signed_in(system.gateway_url) as admin:
         at = await place(admin, "GV1")
+        r = await admin.post(
+            "/api/users",
+            json={"username": "eng-gv1", "password": "eng-gv1-pass", "roles": ["engineering"]},
+        )
+        assert r.status_code == 201, r.text
         visit = await created(
             admin,
             f"{FD}/visits",
@@ -132,3 +137,14 @@ async def test_a_visit_entered_and_exited_at_the_gate_moves_the_desk_once(
             ("left", "gate"),
         ]
         assert got["id_number"] == "Z*****10"
+
+    # the department the visitor came for was told twice: expected, then arrived (once each)
+    async with signed_in(system.gateway_url, "eng-gv1", "eng-gv1-pass") as engineer:
+
+        async def told() -> list[str] | None:
+            items = (await engineer.get("/api/notifications")).json()["items"]
+            kinds = sorted(n["kind"] for n in items if n["params"].get("visit_id") == visit["id"])
+            return kinds if len(kinds) >= 2 else None
+
+        kinds = await eventually(told, within=60, interval=0.3, what="engineering told")
+        assert kinds == ["visitor_arrived", "visitor_expected"]

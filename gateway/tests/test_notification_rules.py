@@ -96,3 +96,39 @@ def test_a_leave_request_tells_the_desks_supervisor_and_the_managers() -> None:
         "clerk 申請請假：2026-11-30 至 2026-12-01"
     )
     assert link_of({"kind": d.kind, "params": d.params, "property_id": None}) == "/staff/leave"
+
+
+def test_a_visitor_for_a_department_tells_it_when_expected_and_when_arrived() -> None:
+    from gateway.portal.routes.notifications import ICONS
+    from propops.events.payloads import VisitChanged
+
+    def visit(verb: str, **kw: object) -> tuple[VisitChanged, object]:
+        payload = VisitChanged(
+            visit_id="v1",
+            reference="V-2026-00003",
+            property_id="p1",
+            status={"registered": "expected", "arrived": "on_site"}.get(verb, "left"),
+            visitor_name="Chan Tai Man",
+            purpose="lift inspection",
+            at=NOW,
+            **kw,
+        )
+        return payload, new_event(payload, event_type=f"propops.frontdesk.visit.{verb}.v1")
+
+    [d] = drafts_for(*visit("registered", host_department="engineering", expected_at=NOW))
+    assert (d.audience, d.property_id, d.kind) == ("engineering", "p1", "visitor_expected")
+    assert d.params["reference"] == "V-2026-00003"
+    assert d.params["description"] == "lift inspection"
+    assert text_of(d.kind, d.params) == "A visitor for Engineering: Chan Tai Man is expected"
+    assert text_of(d.kind, d.params, translations("zh-Hant").gettext) == (
+        "工程部將有訪客：Chan Tai Man"
+    )
+    [d] = drafts_for(*visit("arrived", host_department="engineering"))
+    assert (d.audience, d.kind) == ("engineering", "visitor_arrived")
+    assert text_of(d.kind, d.params, translations("zh-Hant").gettext) == (
+        "工程部的訪客已到達：Chan Tai Man"
+    )
+    assert ICONS[d.kind] == "users"
+    # the other steps, and a unit's visitor (the desk phones the resident), tell no one
+    assert drafts_for(*visit("left", host_department="engineering")) == []
+    assert drafts_for(*visit("registered", host_unit_id="u1")) == []

@@ -18,6 +18,7 @@ from propops.events.payloads import (
     DailyReviewSigned,
     LeaveRequested,
     TaskChanged,
+    VisitChanged,
 )
 from propops.messaging.subscriptions import On, PayloadHandler
 
@@ -41,7 +42,11 @@ KINDS: dict[str, str] = {
     "severe_complaint": N_("Urgent complaint"),
     "daily_review_signed": N_("Daily review of {date} signed by {signed_by}"),
     "leave_requested": N_("Leave requested for {user}: {date_from} to {date_to}"),
+    "visitor_expected": N_("A visitor for {department}: {visitor_name} is expected"),
+    "visitor_arrived": N_("A visitor for {department} has arrived: {visitor_name}"),
 }
+# a visit's steps that tell the department it is for (the desk and the gate see every visit)
+VISIT_KINDS = {"registered": "visitor_expected", "arrived": "visitor_arrived"}
 DEADLINES: dict[str, str] = {"response": N_("response"), "resolution": N_("resolution")}
 
 
@@ -77,6 +82,19 @@ def drafts_for(payload: BaseModel, event: CloudEvent) -> list[Draft]:
             "description": _short(payload.notes),
         }
         return [Draft("manager", payload.property_id, "daily_review_signed", params)]
+    if isinstance(payload, VisitChanged):
+        if verb not in VISIT_KINDS or not payload.host_department:
+            return []  # a visitor of a unit: the desk tells the resident by phone, as today
+        params = {
+            "visit_id": payload.visit_id,
+            "reference": ref,
+            "department": payload.host_department,
+            "visitor_name": payload.visitor_name,
+            "description": _short(payload.purpose),
+            "expected_at": payload.expected_at.isoformat() if payload.expected_at else None,
+        }
+        kind = VISIT_KINDS[verb]
+        return [Draft(payload.host_department, payload.property_id, kind, params)]
     if isinstance(payload, LeaveRequested):
         # the desk's supervisor (a front-desk role) and the managers decide it; leave is not of
         # one property, so every property's supervisor and manager hears of it
@@ -119,6 +137,7 @@ def subscriptions(handle: PayloadHandler[Any]) -> list[On[Any]]:
         On(ComplaintOverdue, handle),
         On(DailyReviewSigned, handle),  # the office manager learns the day is signed
         On(LeaveRequested, handle),  # the desk's supervisor and managers, who decide it
+        On(VisitChanged, handle, verbs=tuple(VISIT_KINDS)),  # the department a visitor is for
     ]
 
 

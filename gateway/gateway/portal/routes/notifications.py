@@ -16,6 +16,17 @@ router = APIRouter()
 API = "/api/notifications"
 
 
+# the icon of a kind of notification (a task's wrench for the rest)
+ICONS = {
+    "complaint_overdue": "alert",
+    "severe_complaint": "alert",
+    "callback_due": "phone",
+    "leave_requested": "calendar",
+    "visitor_expected": "users",
+    "visitor_arrived": "users",
+}
+
+
 def link_of(n: dict[str, Any]) -> str:
     """Where a notification takes the user: the task, the complaint, or the callbacks due."""
     p = n["params"]
@@ -49,7 +60,12 @@ async def notifications_page(request: Request, user: PortalUser = Depends(page_u
     unread_only = request.query_params.get("unread") == "1"
     page = await user.api.get(API, unread="true" if unread_only else None, limit=50)
     items = [
-        {**n, "text": text_of(n["kind"], n["params"], fm.gettext), "link": link_of(n)}
+        {
+            **n,
+            "text": text_of(n["kind"], n["params"], fm.gettext),
+            "link": link_of(n),
+            "icon": ICONS.get(n["kind"], "wrench"),
+        }
         for n in page["items"]
     ]
     return render(
