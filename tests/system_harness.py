@@ -40,7 +40,7 @@ class System:
         env.update(
             {
                 "PROPOPS_DATA_DIR": str(self.data_dir),
-                "PROPOPS_GATEWAY_PORT": str(servers_free_port()),
+                "PROPOPS_GATEWAY_PORT": "0",  # any free port (moved if taken before it binds)
                 "PROPOPS_NATS_URL": self.nats_url,
                 "PROPOPS_NATS_NAMESPACE": self.namespace,
                 "PROPOPS_ADMIN_PASSWORD": ADMIN_PASSWORD,

@@ -137,6 +137,9 @@ class Plan:
     env: dict[str, str]
     children: list[Child] = field(default_factory=list)
     nats: Child | None = None
+    # PROPOPS_GATEWAY_PORT=0: any free port, picked here (and picked again if it is taken
+    # before the gateway binds it); otherwise the operator's port, never moved
+    gateway_port_picked: bool = False
 
     @property
     def gateway_url(self) -> str:
@@ -177,11 +180,18 @@ def plan(environ: dict[str, str]) -> Plan:
     data_dir = Path(environ.get("PROPOPS_DATA_DIR", "./var")).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     gateway_port = int(environ.get("PROPOPS_GATEWAY_PORT", "8000"))
+    picked = gateway_port == 0
     env = dict(environ)
     env["PROPOPS_DATA_DIR"] = str(data_dir)
     env.setdefault("PROPOPS_JWT_SECRET", _ensure_secret(data_dir))
     env["PYTHONUNBUFFERED"] = "1"
-    return Plan(data_dir, gateway_port, environ.get("PROPOPS_NATS_URL") or None, env)
+    return Plan(
+        data_dir,
+        free_port() if picked else gateway_port,
+        environ.get("PROPOPS_NATS_URL") or None,
+        env,
+        gateway_port_picked=picked,
+    )
 
 
 def uvicorn_argv(package: str, port: int) -> list[str]:
@@ -310,7 +320,8 @@ def launch(p: Plan, nats_url: str, tolerate: frozenset[str] = frozenset()) -> li
     """Start the six services, wait until each is ready, then the gateway with their final
     addresses (those named in ``tolerate`` may exit instead: they are returned). A service
     whose port was picked free but taken before it bound it (another program, or another
-    installation starting at the same moment) is moved to another port, up to 3 times."""
+    installation starting at the same moment) is moved to another port, up to 3 times; so is
+    the gateway when its port was picked free too (``PROPOPS_GATEWAY_PORT=0``)."""
     clear_status(p)
     p.children = build_children(p, nats_url)
     *services, gateway = p.children
@@ -331,7 +342,27 @@ def launch(p: Plan, nats_url: str, tolerate: frozenset[str] = frozenset()) -> li
         child.start()
     exited = wait_ready(services, tolerate=tolerate, move=move)
     gateway.start()
-    return exited + wait_ready([gateway], tolerate=tolerate)
+    return exited + wait_ready(
+        [gateway], tolerate=tolerate, move=lambda c: move_gateway(p, c, moves)
+    )
+
+
+def move_gateway(
+    p: Plan,
+    child: Child,
+    moves: dict[str, int],
+    argv: Callable[[str, int], list[str]] = uvicorn_argv,
+) -> bool:
+    """Start the gateway again on another free port, if its port was picked free
+    (``PROPOPS_GATEWAY_PORT=0``) and it has not been moved 3 times already."""
+    if not p.gateway_port_picked or moves.get("gateway", 0) >= 3:
+        return False  # PROPOPS_GATEWAY_PORT is the operator's: theirs to free
+    moves["gateway"] = moves.get("gateway", 0) + 1
+    p.gateway_port = free_port()
+    child.argv = argv("gateway", p.gateway_port)
+    child.ready_url = f"{p.gateway_url}/readyz"
+    child.start()
+    return True
 
 
 def clear_status(p: Plan) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import socket
 import sys
 import threading
 import time
@@ -142,6 +143,41 @@ def test_a_port_taken_before_the_child_binds_it_is_not_mistaken_for_it_and_is_mo
         service.terminate()
         service.wait_or_kill(time.monotonic() + 10)
         impostor.shutdown()
+
+
+def test_a_gateway_on_a_port_picked_free_is_moved_when_it_is_taken(tmp_path: Path) -> None:
+    """``PROPOPS_GATEWAY_PORT=0`` (the system tests): the supervisor picks the gateway's port;
+    if another program takes it before the gateway binds it, the gateway is started on
+    another (an operator's port is never moved: the start fails, saying so)."""
+    p = sv.plan({"PROPOPS_GATEWAY_PORT": "0", "PROPOPS_DATA_DIR": str(tmp_path / "a")})
+    assert p.gateway_port_picked and p.gateway_port > 0
+    fixed = sv.plan({"PROPOPS_GATEWAY_PORT": "8123", "PROPOPS_DATA_DIR": str(tmp_path / "b")})
+    assert not fixed.gateway_port_picked and fixed.gateway_port == 8123
+
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", p.gateway_port))  # taken between the pick and the bind
+    holder.listen()
+    taken = p.gateway_port
+
+    def on(name: str, port: int) -> list[str]:
+        return [sys.executable, "-c", READYZ_SERVER, str(port)]
+
+    gateway = sv.Child("gateway", on("gateway", taken), {}, tmp_path / "gateway.log", None)
+    gateway.ready_url = f"{p.gateway_url}/readyz"
+    moves: dict[str, int] = {}
+    try:
+        gateway.start()
+        moved = sv.wait_ready(
+            [gateway], timeout=30, move=lambda c: sv.move_gateway(p, c, moves, on)
+        )
+        assert moved == [] and moves == {"gateway": 1}
+        assert p.gateway_port != taken and sv.answers_ready(gateway)
+        assert gateway.ready_url == f"http://127.0.0.1:{p.gateway_port}/readyz"
+        assert not sv.move_gateway(fixed, gateway, {}, on)  # the operator's port stays
+    finally:
+        gateway.terminate()
+        gateway.wait_or_kill(time.monotonic() + 10)
+        holder.close()
 
 
 def test_ctrl_c_during_a_health_probe_is_not_swallowed(tmp_path: Path, monkeypatch) -> None:

@@ -13,6 +13,7 @@ from frontdesk.settings import FrontdeskSettings
 from propops.auth import Principal, current_principal, require_role
 from propops.concurrency import IfMatch, parse_if_match, set_etag
 from propops.context import get_session
+from propops.errors import PROBLEM_RESPONSES
 from propops.lifecycle import guard
 from propops.lists import ListQuery
 from propops.pagination import Page, paginate
@@ -126,6 +127,7 @@ def file_response(settings: FrontdeskSettings, document: Document) -> FileRespon
 artwork_router = APIRouter(
     tags=["documents"],
     dependencies=[Depends(require_role("frontdesk", "manager", "leasing"))],
+    responses=PROBLEM_RESPONSES,
 )
 
 
