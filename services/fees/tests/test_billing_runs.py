@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from fees.accounts.handlers import on_unit_registered
 from fees.accounts.models import Account
 from fees.accounts.service import open_account_for_unit
 from fees.app import create_app
@@ -24,6 +25,7 @@ from fees.contracts.service import apply_contract, charge_venue_fee, void_venue_
 from fees.payments.models import Payment
 from fees.settings import FeesSettings
 from propops.auth import Principal
+from propops.events import new_event
 from propops.events.payloads import (
     ContractChanged,
     UnitRegistered,
@@ -32,6 +34,7 @@ from propops.events.payloads import (
 )
 from propops.messaging.models import OutboxRow
 from propops.testing.fixtures import RunningApp, eventually
+from propops.timezones import today_in
 
 COMPLETED = "propops.fees.billing_run.completed.v1"
 ADMIN = Principal(user_id="u-admin", username="admin", roles=frozenset({"admin"}))
@@ -380,10 +383,187 @@ async def test_leases_are_charged_rent_in_the_runs_and_termination_cancels_later
     accounts = (
         await fees.client.get("/v1/accounts", params={"property_id": prop, "holder": "contract"})
     ).json()
+    # the quarterly lease starts in October, a month the property has no run for: its quarters
+    # are charged in October, January, April, ..., so November's and December's runs charge it
+    # nothing and January's one quarter (not two)
     assert {a["unit_id"]: a["balance"] for a in accounts["items"]} == {
         signed.contract_id: "1500.00",
-        quarterly.contract_id: "18000.00",  # October's run was not run: January's quarter
-    } or accounts
+        quarterly.contract_id: "9000.00",
+    }
+
+
+async def rents_of(fees: RunningApp, contract_id: str) -> list[tuple[str | None, Decimal, str]]:
+    charges = await charges_of(fees, unit_id=contract_id, kind="rent")
+    return sorted((c.period, c.amount, c.status) for c in charges)
+
+
+async def test_a_lease_signed_after_the_months_run_is_charged_that_month_once(
+    fees: RunningApp,
+) -> None:
+    prop = new_property()
+    await open_units(fees, prop, ["50.00"])
+    await add_rate(fees, prop, "2.00", "2026-01-01")
+    november = await run_to_end(fees, prop, "2026-11")
+    assert november["rent_count"] == 0
+    # starts 1 November, signed on the 20th: November's run is over
+    signed = contract(prop, start_date=date(2026, 11, 1), at=datetime(2026, 11, 20, tzinfo=UTC))
+    quarterly = contract(
+        prop,
+        billing_cycle="quarterly",
+        rent=Decimal("9000.00"),
+        start_date=date(2026, 11, 1),
+        space_code="WH-03",
+        at=datetime(2026, 11, 20, tzinfo=UTC),
+    )
+    async with fees.ctx.db.sessions() as session:
+        await apply_contract(session, signed, "signed")
+        await apply_contract(session, quarterly, "signed")
+        await session.commit()
+    assert await rents_of(fees, signed.contract_id) == [("2026-11", Decimal("3000.00"), "open")]
+    # the quarter from November (November to January) is not lost either
+    assert await rents_of(fees, quarterly.contract_id) == [("2026-11", Decimal("9000.00"), "open")]
+    (late,) = await charges_of(fees, unit_id=signed.contract_id)
+    assert late.due_date >= date(2026, 11, 30)  # never due before the run's own charges
+    # a replayed event, and the same event again in a new transaction (a restart): nothing more
+    async with fees.ctx.db.sessions() as session:
+        await apply_contract(session, signed, "signed")
+        await apply_contract(session, quarterly, "signed")
+        await session.commit()
+    assert len(await rents_of(fees, signed.contract_id)) == 1
+    assert len(await rents_of(fees, quarterly.contract_id)) == 1
+    # the next runs charge the later periods and not November again
+    december = await run_to_end(fees, prop, "2026-12")
+    assert december["rent_count"] == 1 and december["rent_total"] == "3000.00"
+    assert await rents_of(fees, signed.contract_id) == [
+        ("2026-11", Decimal("3000.00"), "open"),
+        ("2026-12", Decimal("3000.00"), "open"),
+    ]
+    assert len(await rents_of(fees, quarterly.contract_id)) == 1
+    accounts = (
+        await fees.client.get("/v1/accounts", params={"property_id": prop, "holder": "contract"})
+    ).json()
+    assert {a["unit_id"]: a["balance"] for a in accounts["items"]} == {
+        signed.contract_id: "6000.00",
+        quarterly.contract_id: "9000.00",
+    }
+
+
+async def test_a_renewal_does_not_raise_again_a_rent_voided_by_hand(fees: RunningApp) -> None:
+    prop = new_property()
+    await open_units(fees, prop, ["50.00"])
+    await add_rate(fees, prop, "2.00", "2026-01-01")
+    await run_to_end(fees, prop, "2026-11")
+    signed = contract(prop, start_date=date(2026, 11, 1), at=datetime(2026, 11, 20, tzinfo=UTC))
+    async with fees.ctx.db.sessions() as session:
+        await apply_contract(session, signed, "signed")
+        await session.commit()
+    (late,) = await charges_of(fees, unit_id=signed.contract_id)
+    r = await fees.client.post(f"/v1/charges/{late.id}/void", json={"reason": "rent-free month"})
+    assert r.status_code == 200, r.text
+    renewed = contract(
+        prop,
+        contract_id=signed.contract_id,
+        start_date=date(2026, 11, 1),
+        end_date=date(2028, 10, 31),
+        at=datetime(2026, 11, 25, tzinfo=UTC),
+    )
+    async with fees.ctx.db.sessions() as session:
+        await apply_contract(session, renewed, "renewed")
+        await session.commit()
+    assert await rents_of(fees, signed.contract_id) == [("2026-11", Decimal("3000.00"), "voided")]
+
+
+@pytest.mark.parametrize("steps_before", [1, 2], ids=["before-its-rents", "after-its-rents"])
+async def test_a_lease_learned_while_the_run_is_running_is_charged_once(
+    fees: RunningApp, steps_before: int
+) -> None:
+    """The contract arrives while the period's run is between its unit accounts and its rents
+    (the run then finds the rent raised), or after its rents (raised here): once either way."""
+    prop = new_property()
+    await open_units(fees, prop, ["50.00", "60.00"])
+    await add_rate(fees, prop, "2.00", "2026-01-01")
+    db = fees.ctx.db
+    async with db.sessions() as session:
+        run, _ = await runs.start_run(
+            session, BillingRunIn(property_id=prop, period="2026-11"), ADMIN
+        )
+    for _ in range(steps_before):  # one chunk of units; then the rents
+        async with db.sessions() as session:
+            assert await runs.step(session, run.id, chunk=10)
+    async with db.sessions() as session:
+        phase = (await session.get(runs.BillingRun, run.id)).phase  # type: ignore[union-attr]
+    assert phase == ("rent" if steps_before == 1 else "totals")
+    signed = contract(prop, start_date=date(2026, 11, 1), at=datetime(2026, 11, 20, tzinfo=UTC))
+    async with db.sessions() as session:
+        await apply_contract(session, signed, "signed")
+        await session.commit()
+    await runs.process(db, run.id, chunk=10)
+    done = (await fees.client.get(f"/v1/billing-runs/{run.id}")).json()
+    assert done["status"] == "completed" and done["management_fee_count"] == 2
+    assert await rents_of(fees, signed.contract_id) == [("2026-11", Decimal("3000.00"), "open")]
+    assert done["rent_count"] == 0  # raised when the contract arrived, not by the run
+
+
+def unit_in(prop: str, area: str | None) -> UnitRegistered:
+    return UnitRegistered(
+        unit_id=str(uuid.uuid4()),
+        property_id=prop,
+        property_code="HKA",
+        building="B",
+        number="101",
+        area_m2=Decimal(area) if area is not None else None,
+        time_zone="Asia/Hong_Kong",
+    )
+
+
+async def test_a_unit_registered_after_the_months_run_is_charged_that_month_once(
+    fees: RunningApp,
+) -> None:
+    prop = new_property()
+    await open_units(fees, prop, ["50.00"])
+    await add_rate(fees, prop, "2.00", "2026-01-01")
+    await run_to_end(fees, prop, "2026-11")
+    late, bare, early = unit_in(prop, "40.00"), unit_in(prop, None), unit_in(prop, "30.00")
+    async with fees.ctx.db.sessions() as session:
+        for unit in (late, bare, early):
+            account = await open_account_for_unit(session, unit)
+            day = date(2026, 11, 20) if unit is not early else date(2026, 10, 20)
+            await runs.charge_new_unit(session, account, today=day)
+            await runs.charge_new_unit(session, account, today=day)  # a replay: nothing more
+        await session.commit()
+    (fee,) = await charges_of(fees, unit_id=late.unit_id)
+    assert (fee.kind, fee.period, fee.amount) == ("management_fee", "2026-11", Decimal("80.00"))
+    assert fee.due_date == date(2026, 11, 30)  # the run's
+    assert await charges_of(fees, unit_id=bare.unit_id) == []  # no area: the run skips it too
+    assert await charges_of(fees, unit_id=early.unit_id) == []  # October has no run: its run will
+    december = await run_to_end(fees, prop, "2026-12")
+    assert december["management_fee_count"] == 3  # the first unit, the late and the early one
+    assert [c.period for c in await charges_of(fees, unit_id=late.unit_id)] == [
+        "2026-11",
+        "2026-12",
+    ]
+
+
+async def test_the_unit_registered_event_charges_a_unit_opened_after_the_run(
+    fees: RunningApp,
+) -> None:
+    prop = new_property()
+    await open_units(fees, prop, ["50.00"])
+    await add_rate(fees, prop, "2.00", "2026-01-01")
+    # this month's run and the next one's: the month may turn while the test runs
+    this_month = today_in("Asia/Hong_Kong").replace(day=1)
+    next_month = (this_month + timedelta(days=31)).replace(day=1)
+    for month in (this_month, next_month):
+        await run_to_end(fees, prop, month.strftime("%Y-%m"))
+    unit = unit_in(prop, "40.00")
+    event = new_event(unit, subject=unit.unit_id)
+    for _ in range(2):  # the event and its redelivery
+        async with fees.ctx.db.sessions() as session:
+            await on_unit_registered(session, unit, event)
+            await session.commit()
+    (fee,) = await charges_of(fees, unit_id=unit.unit_id)
+    assert fee.kind == "management_fee" and fee.amount == Decimal("80.00")
+    assert fee.period in (this_month.strftime("%Y-%m"), next_month.strftime("%Y-%m"))
 
 
 async def test_a_signed_venue_booking_is_charged_its_fee_once(fees: RunningApp) -> None:

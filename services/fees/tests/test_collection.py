@@ -206,3 +206,32 @@ async def test_promises_are_kept_by_payments_or_broken_when_their_day_passes(
     later = datetime.now(UTC) + timedelta(days=3)
     assert await sweep_promises_once(fees.ctx.db, now=later) == 1
     assert await listed(promise="broken") == [other_case["id"]]
+
+
+async def test_appointments_due_by_a_day_end_at_midnight_where_the_property_is(
+    fees: RunningApp,
+) -> None:
+    """Hong Kong is UTC+8: its 10 March 2027 ends at 16:00 UTC, not at midnight UTC."""
+    prop = f"p-{uuid.uuid4().hex[:8]}"
+    unit = await open_unit(fees, prop)  # Asia/Hong_Kong, the default
+    await charge(fees, unit, "300.00", -40)
+    r = await fees.client.post("/v1/collection-cases", json={"unit_id": unit})
+    assert r.status_code == 201, r.text
+    path = f"/v1/collection-cases/{r.json()['id']}"
+    for at, place in (
+        (datetime(2027, 3, 10, 15, 30, tzinfo=UTC), "23:30 on the 10th"),
+        (datetime(2027, 3, 10, 18, 0, tzinfo=UTC), "02:00 on the 11th"),
+    ):
+        r = await fees.client.post(
+            f"{path}/appointments", json={"at": at.isoformat(), "place": place}
+        )
+        assert r.status_code == 200, r.text
+    due = await fees.client.get(
+        "/v1/collection-appointments", params={"property_id": prop, "due_by": "2027-03-10"}
+    )
+    assert due.status_code == 200, due.text
+    assert [a["place"] for a in due.json()["items"]] == ["23:30 on the 10th"]
+    due = await fees.client.get(
+        "/v1/collection-appointments", params={"property_id": prop, "due_by": "2027-03-11"}
+    )
+    assert [a["place"] for a in due.json()["items"]] == ["23:30 on the 10th", "02:00 on the 11th"]

@@ -11,6 +11,11 @@ request answers the same run). The run raises:
 
 All charges of the run are due on its ``due_date`` (default: the period's last day).
 
+What fees learns after a run has started is charged at once, as the run would have: a lease
+contract's rent of the periods whose run exists (``fees.contracts.service.charge_missed_rents``)
+and a unit account opened in a month whose run exists, that month's management fee
+(``charge_new_unit``).
+
 No account is charged twice for a period: the database holds one management fee (one rent) per
 account and period (``uq_charges_once_per_period``), and each chunk locks its accounts, skips
 those charged already (by an earlier, interrupted attempt, or by hand) and raises the rest in
@@ -48,6 +53,8 @@ from fees.billing_runs.bulk import insert_many, new_ids
 from fees.billing_runs.models import BillingRun, RunPhase, RunStatus
 from fees.billing_runs.schemas import BillingRunIn
 from fees.charges.models import Charge, ChargeKind, ChargeStatus
+from fees.charges.schemas import ChargeIn
+from fees.charges.service import post_charge
 from fees.contracts.models import LeaseContract
 from fees.contracts.schedule import period_bounds, rent_due
 from fees.payments.models import Payment
@@ -61,6 +68,7 @@ from propops.events.payloads import BillingRunCompleted
 from propops.lists import Filter, ListQuery, ListSpec
 from propops.messaging.outbox import emit
 from propops.money import ZERO, money
+from propops.timezones import today_in
 
 log = structlog.get_logger("fees.billing_runs")
 CHUNK = 5000  # unit accounts per transaction
@@ -126,6 +134,44 @@ async def start_run(
         assert existing is not None
         return existing, False
     return run, True
+
+
+async def charge_new_unit(
+    session: AsyncSession, account: Account, *, today: date | None = None
+) -> Charge | None:
+    """A unit account opened after its property's run for this month (today where the property
+    is) started: that month's management fee, with the run's rate, due on the run's due date or
+    today if later. Nothing if the run is not there yet (it will charge the unit), if the rule
+    gives nothing (no area under a per-m2 rate), or if the account has a management fee for the
+    month already, even a voided one (a replayed event, the run itself)."""
+    today = today or today_in(account.time_zone)
+    run = await find_run(session, account.property_id, today.strftime("%Y-%m"))
+    if run is None:
+        return None
+    amount = management_fee(run.rate_basis, run.rate_amount, account.area_m2)
+    if amount is None:
+        return None
+    locked = await lock_account(session, account.id)
+    assert locked is not None
+    charged = await session.scalar(
+        select(Charge.id).where(
+            Charge.account_id == account.id,
+            Charge.kind == ChargeKind.management_fee.value,
+            Charge.period == run.period,
+        )
+    )
+    if charged is not None:
+        return None
+    return await post_charge(
+        session,
+        ChargeIn(
+            unit_id=account.unit_id,
+            kind=ChargeKind.management_fee,
+            amount=amount,
+            due_date=max(run.due_date, today),
+            period=run.period,
+        ),
+    )
 
 
 async def find_run(session: AsyncSession, property_id: str, period: str) -> BillingRun | None:

@@ -7,9 +7,11 @@ front desk, which records it as a complaint once.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from zoneinfo import available_timezones
 
-from sqlalchemy import ColumnElement, Select, exists, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fees.accounts.models import Account
@@ -35,6 +37,7 @@ from propops.errors import Conflict
 from propops.events.payloads import OwnerOpinionRaised
 from propops.lifecycle import Event, Lifecycle
 from propops.lists import Filter, ListQuery, ListSpec
+from propops.timezones import day_window
 
 CASE = Lifecycle(
     "collection case",
@@ -241,8 +244,23 @@ def list_cases(principal: Principal, query: ListQuery) -> Select[tuple[Collectio
     return LIST.apply(stmt, query)
 
 
+@lru_cache(maxsize=8)
+def _day_ends(day: date) -> tuple[tuple[datetime, tuple[str, ...]], ...]:
+    """Every IANA zone grouped by the UTC instant ``day`` ends at there (a few dozen groups)."""
+    groups: dict[datetime, list[str]] = {}
+    for name in sorted(available_timezones()):
+        groups.setdefault(day_window(day, name)[1], []).append(name)
+    return tuple((end, tuple(names)) for end, names in groups.items())
+
+
 def _due_by(day: date) -> ColumnElement[bool]:
-    return Appointment.at < datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
+    """Appointments before the end of ``day`` where the case's unit is (its account's zone)."""
+    zone_of_case = (
+        select(Account.time_zone).where(Account.id == CollectionCase.account_id).scalar_subquery()
+    )
+    return or_(
+        *(and_(zone_of_case.in_(names), Appointment.at < end) for end, names in _day_ends(day))
+    )
 
 
 APPOINTMENTS = ListSpec(
@@ -253,7 +271,7 @@ APPOINTMENTS = ListSpec(
             "due_by",
             type=date,
             where=_due_by,
-            description="appointments up to the end of this day (UTC)",
+            description="appointments up to the end of this day where the property is",
         ),
     ),
     sort={"at": Appointment.at},

@@ -2,6 +2,9 @@
 
 - A signed (or renewed) contract opens its account (one per contract, holder ``contract``) and
   keeps its billing terms; the billing runs raise its rent (``fees.contracts.schedule``).
+- A contract fees learns after its property's run for a period has started (signed after the
+  month's run, or its event late) has that period's rent raised at once (``charge_missed_rents``),
+  so no period the lease owes is skipped.
 - A termination keeps the day and voids the rent charges of periods starting after it (paid
   ones become credit); the charge of the month it falls in stays.
 - A signed venue booking opens its account (holder ``booking``) and raises the venue management
@@ -25,11 +28,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fees.accounts.models import AccountHolder
 from fees.accounts.service import lock_account, open_account_for
+from fees.billing_runs.models import BillingRun
 from fees.charges.models import Charge, ChargeKind, ChargeStatus
 from fees.charges.schemas import ChargeIn
 from fees.charges.service import post_charge, void_locked
 from fees.contracts.models import LeaseContract
-from fees.contracts.schedule import CYCLES, period_bounds
+from fees.contracts.schedule import CYCLES, period_bounds, rent_due
 from propops.events.payloads import ContractChanged, VenueBookingCancelled, VenueBookingSigned
 from propops.timezones import today_in
 
@@ -73,6 +77,7 @@ async def apply_contract(
         contract.terminated_on = change.terminated_on or change.at.date()
     contract.event_at = change.at
     await session.flush()
+    await charge_missed_rents(session, contract, actor=change.actor)
     if contract.terminated_on is not None:
         await cancel_after(session, contract, actor=change.actor)
     return contract
@@ -105,6 +110,91 @@ async def cancel_after(session: AsyncSession, contract: LeaseContract, actor: st
             )
             voided += 1
     return voided
+
+
+async def charge_missed_rents(
+    session: AsyncSession, contract: LeaseContract, *, actor: str | None
+) -> list[Charge]:
+    """Raise the contract's rent (``rent_due``) for every period whose billing run of its
+    property exists already (finished, or still running), as the run would have.
+
+    A period the account has a rent charge for, even a voided one, is left alone: the run or an
+    earlier event charged it, or someone voided it on purpose; so a replayed event, a later
+    event, a restart or the run itself never charges a period twice. A run still running skips
+    the account in its rent phase (it finds the charge under the account's lock, which this
+    takes first too); a charge raised here is not in that run's totals (``billing_run_id`` is
+    empty). Each is due on the run's due date, or today where the property is if that is later
+    (a rent raised late is never overdue on the day it appears).
+    """
+    first_month = contract.start_date.strftime("%Y-%m")
+    last_month = contract.last_day.strftime("%Y-%m")
+    if contract.last_day < contract.start_date:
+        return []
+    runs = (
+        await session.scalars(
+            select(BillingRun)
+            .where(
+                BillingRun.property_id == contract.property_id,
+                BillingRun.period >= first_month,
+                BillingRun.period <= last_month,
+            )
+            .order_by(BillingRun.period)
+        )
+    ).all()
+    owed = [
+        (run, amount)
+        for run in runs
+        if (
+            amount := rent_due(
+                start=contract.start_date,
+                last_day=contract.last_day,
+                rent=contract.rent,
+                cycle=contract.billing_cycle,
+                period=run.period,
+            )
+        )
+        is not None
+    ]
+    if not owed:
+        return []
+    account = await lock_account(session, contract.account_id)
+    assert account is not None
+    charged = set(
+        (
+            await session.scalars(
+                select(Charge.period).where(
+                    Charge.account_id == account.id,
+                    Charge.kind == ChargeKind.rent.value,
+                    Charge.period.is_not(None),
+                )
+            )
+        ).all()
+    )
+    today = today_in(account.time_zone)
+    raised = []
+    for run, amount in owed:
+        if run.period in charged:
+            continue
+        charge = await post_charge(
+            session,
+            ChargeIn(
+                unit_id=account.unit_id,
+                kind=ChargeKind.rent,
+                amount=amount,
+                due_date=max(run.due_date, today),
+                period=run.period,
+                description=f"{contract.space_code} rent {run.period}"[:500],
+            ),
+        )
+        charge.posted_by = actor
+        raised.append(charge)
+    if raised:
+        log.info(
+            "missed_rents_charged",
+            contract_id=contract.contract_id,
+            periods=[c.period for c in raised],
+        )
+    return raised
 
 
 def booking_ref(booking_id: str) -> str:
