@@ -15,8 +15,13 @@
   published when the key is there already. Two causes: finished with checkpoints missed (at
   finish), or not started within the window (the sweep, ``sweep_missed``, a job taking ``now``;
   on PostgreSQL one replica sweeps at a time, ``try_lock``).
+- A run started and never finished is finished by the sweep ``ABANDONED_AFTER`` (six hours)
+  after its start, as the guard's finish would: ``incomplete`` with the checkpoints not scanned,
+  published once (``checkpoints_missed``), or ``completed`` if every one was scanned.
 - The sweep looks back ``LOOKBACK`` (two days) and never before the route was created: a
-  service down for longer does not flood the desk with old patrols.
+  service down for longer does not flood the desk with old patrols, and the patrols not
+  started in the rest of that gap are never published (the day's sheet still shows them
+  ``missed``).
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ from security.patrols.schemas import (
 from security.posts.service import check_day
 
 LOOKBACK = timedelta(days=2)
+ABANDONED_AFTER = timedelta(hours=6)  # a run still in progress this long after its start
 SWEEP_LOCK = "security-missed-patrols"
 NOT_STARTED = "not_started"
 CHECKPOINTS_MISSED = "checkpoints_missed"
@@ -220,7 +226,12 @@ async def scan(
 async def finish(
     session: AsyncSession, run: PatrolRun, principal: Principal, now: datetime | None = None
 ) -> PatrolRun:
-    now = now or utcnow()
+    return await _finish(session, run, now or utcnow())
+
+
+async def _finish(session: AsyncSession, run: PatrolRun, now: datetime) -> PatrolRun:
+    """``completed``, or ``incomplete`` publishing the missed checkpoints (once per
+    occurrence): the guard's finish, or the sweep's for an abandoned run."""
     PATROL.check(run, "finish")
     out = await run_out(session, run)
     missed = out.missed_checkpoints
@@ -292,8 +303,8 @@ async def _missed(
 
 async def sweep_missed(session: AsyncSession, now: datetime | None = None) -> int:
     """Publish every scheduled patrol whose window closed by ``now`` without a run (once per
-    occurrence). Returns how many it published; 0 when another replica holds the sweep. The
-    caller commits."""
+    occurrence), and finish the runs abandoned by ``now`` (``ABANDONED_AFTER``). Returns how
+    many it published; 0 when another replica holds the sweep. The caller commits."""
     now = now or utcnow()
     if not await try_lock(session, SWEEP_LOCK):
         return 0
@@ -318,7 +329,24 @@ async def sweep_missed(session: AsyncSession, now: datetime | None = None) -> in
             if event is not None:
                 emit(session, event.payload, subject=event.subject)
                 published += 1
+    published += await _finish_abandoned(session, now)
     await session.flush()
+    return published
+
+
+async def _finish_abandoned(session: AsyncSession, now: datetime) -> int:
+    """Finish every run still in progress ``ABANDONED_AFTER`` after it started, as the guard
+    would have: ``incomplete`` with the checkpoints not scanned (published once), or
+    ``completed`` if all were. The number published."""
+    stale = await session.scalars(
+        select(PatrolRun)
+        .where(PatrolRun.status == IN_PROGRESS, PatrolRun.started_at <= now - ABANDONED_AFTER)
+        .order_by(PatrolRun.id)
+    )
+    published = 0
+    for run in stale.all():
+        if (await _finish(session, run, now)).status == INCOMPLETE:
+            published += 1
     return published
 
 
