@@ -242,6 +242,38 @@ async def test_a_patrol_never_finished_is_finished_incomplete_by_the_sweep(
     assert r.status_code == 409 and r.json()["current_state"] == "incomplete"
 
 
+async def test_patrols_missed_while_security_was_down_are_published_on_the_next_sweep(
+    security: RunningApp,
+) -> None:
+    route = await a_route(security)  # 09:00 and 21:00, a 30-minute window
+    day = today_in(HK) + timedelta(days=2)  # a day the test's clock walks through
+
+    async def sweep(now: datetime) -> int:
+        async with security.ctx.db.sessions() as session:
+            published = await patrols.sweep_missed(session, now=now)
+            await session.commit()
+            return published
+
+    def missed_at(events: list[dict[str, Any]]) -> list[datetime]:
+        return sorted(
+            datetime.fromisoformat(e["occurrence_at"])
+            for e in events
+            if e["route_id"] == route["id"] and e["reason"] == "not_started"
+        )
+
+    await sweep(at_hk(day, 9, 31))
+    assert at_hk(day, 9) in missed_at(await missed_events(security))
+    # down from 09:31 until four days later at 23:00: every patrol in the gap, once each
+    await sweep(at_hk(day + timedelta(days=4), 23, 0))
+    await sweep(at_hk(day + timedelta(days=4), 23, 5))
+    gap = [at_hk(day + timedelta(days=d), h) for d in range(5) for h in (9, 21)]
+    assert [o for o in missed_at(await missed_events(security)) if o >= at_hk(day, 9)] == gap
+    async with security.ctx.db.sessions() as session:
+        row = await session.get(patrols.PatrolRoute, route["id"])
+        assert row is not None and row.swept_until is not None
+        assert row.swept_until > at_hk(day + timedelta(days=4), 22, 34)
+
+
 async def test_a_sweep_skips_its_round_while_another_replica_holds_it(
     security: RunningApp,
 ) -> None:

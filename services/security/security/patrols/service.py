@@ -18,10 +18,12 @@
 - A run started and never finished is finished by the sweep ``ABANDONED_AFTER`` (six hours)
   after its start, as the guard's finish would: ``incomplete`` with the checkpoints not scanned,
   published once (``checkpoints_missed``), or ``completed`` if every one was scanned.
-- The sweep looks back ``LOOKBACK`` (two days) and never before the route was created: a
-  service down for longer does not flood the desk with old patrols, and the patrols not
-  started in the rest of that gap are never published (the day's sheet still shows them
-  ``missed``).
+- The sweep starts where it stopped (the route's watermark ``swept_until``, moved in the same
+  transaction as the events), so patrols missed while security was down are published on the
+  next sweep, up to ``CATCH_UP`` (31 days) back: a service down longer does not flood the desk
+  with month-old patrols (the day's sheet still shows those ``missed``). A route without a
+  watermark yet (made before it existed) is swept ``LOOKBACK`` (two days) back; never before
+  the route was made.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ from security.patrols.schemas import (
 )
 from security.posts.service import check_day
 
-LOOKBACK = timedelta(days=2)
+LOOKBACK = timedelta(days=2)  # a route not swept yet (no watermark): this far back
+CATCH_UP = timedelta(days=31)  # a service down longer: patrols older than this are not published
 ABANDONED_AFTER = timedelta(hours=6)  # a run still in progress this long after its start
 SWEEP_LOCK = "security-missed-patrols"
 NOT_STARTED = "not_started"
@@ -301,6 +304,14 @@ async def _missed(
     return Event(payload, subject=route.id)
 
 
+def sweep_from(route: PatrolRoute, now: datetime) -> datetime:
+    """Where the sweep starts for ``route``: its watermark (``swept_until``); a route not swept
+    yet (made before the watermark existed), ``LOOKBACK`` back but not before it was made."""
+    if route.swept_until is not None:
+        return route.swept_until
+    return max(route.created_at, now - LOOKBACK - window(route))
+
+
 async def sweep_missed(session: AsyncSession, now: datetime | None = None) -> int:
     """Publish every scheduled patrol whose window closed by ``now`` without a run (once per
     occurrence), and finish the runs abandoned by ``now`` (``ABANDONED_AFTER``). Returns how
@@ -311,8 +322,11 @@ async def sweep_missed(session: AsyncSession, now: datetime | None = None) -> in
     published = 0
     routes = (await session.scalars(select(PatrolRoute).order_by(PatrolRoute.id))).all()
     for route in routes:
-        since = max(route.created_at, now - LOOKBACK - window(route))
-        closed = scheduled(route, since, now - window(route) + timedelta(microseconds=1))
+        until = now - window(route) + timedelta(microseconds=1)  # windows closed by now
+        since = max(sweep_from(route, now), now - CATCH_UP - window(route))
+        closed = scheduled(route, since, until)
+        if route.swept_until is None or until > route.swept_until:
+            route.swept_until = until
         if not closed:
             continue
         walked = set(
