@@ -28,6 +28,9 @@ always finish quickly and mean something):
   ``BYMONTHDAY`` 1..28 or -28..-1 and ``BYDAY`` (plain, or 1..4 and -1); ``YEARLY`` also with
   ``BYMONTH`` and those. Every other week on Monday is ``FREQ=WEEKLY;INTERVAL=2;BYDAY=MO``;
   quarterly on the 1st is ``FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1``.
+
+Checks a record makes with what it knows besides the rule: ``check_start`` (the rule occurs
+from the record's start) and ``check_once_a_day`` (for records keyed one per local date).
 """
 
 from __future__ import annotations
@@ -236,6 +239,20 @@ def check_start(rule: str, dtstart: datetime, tz: str) -> None:
     validator that knows both."""
     if not _occurs(_parse(rule), _local(dtstart, tz)):
         raise ValueError("the rule never occurs from this start")
+
+
+def check_once_a_day(rule: str) -> None:
+    """``ValueError`` if the rule can occur more than once on a day: ``FREQ=HOURLY``, or several
+    ``BYHOUR`` or ``BYMINUTE`` values. For records keyed one per local date (a cleaning
+    schedule's task, a maintenance plan's work order): a second occurrence that day would merge
+    into the first."""
+    p = _parse(rule)
+    several = [k for k in ("BYHOUR", "BYMINUTE") if "," in p.parts.get(k, "")]
+    if p.freq == "HOURLY" or several:
+        raise ValueError(
+            "the rule must occur at most once a day (no FREQ=HOURLY, one BYHOUR and one "
+            "BYMINUTE value at most)"
+        )
 
 
 Rule = Annotated[

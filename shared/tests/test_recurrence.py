@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 
 from propops.errors import install_problem_handlers
-from propops.recurrence import Rule, check_start, occurrences, validate_rule
+from propops.recurrence import Rule, check_once_a_day, check_start, occurrences, validate_rule
 
 HK = "Asia/Hong_Kong"
 LONDON = "Europe/London"
@@ -131,6 +131,19 @@ def test_a_rule_that_never_occurs_from_its_start() -> None:
             HK,
         )
     check_start("FREQ=YEARLY;BYMONTH=2", datetime(2026, 1, 28), HK)
+
+
+@pytest.mark.parametrize(
+    "rule", ["FREQ=HOURLY", "FREQ=DAILY;BYHOUR=9,21", "FREQ=WEEKLY;BYDAY=MO;BYMINUTE=0,30"]
+)
+def test_a_rule_that_occurs_twice_a_day_is_not_once_a_day(rule: str) -> None:
+    with pytest.raises(ValueError, match="at most once a day"):
+        check_once_a_day(rule)
+
+
+def test_once_a_day_rules() -> None:
+    for rule in ("FREQ=DAILY;BYHOUR=9;BYMINUTE=30", "FREQ=WEEKLY;BYDAY=MO,TH", "freq=monthly"):
+        check_once_a_day(rule)
 
 
 class Plan(BaseModel):

@@ -13,7 +13,8 @@ import pytest
 
 from cleaning.app import create_app
 from cleaning.schedules.generate import due_days, generate
-from cleaning.schedules.service import check_once_a_day
+from cleaning.schedules.models import Schedule
+from cleaning.schedules.service import check_rule
 from propops.errors import Invalid
 from propops.testing.fixtures import RunningApp
 from propops.testing.tasks import known_user
@@ -57,9 +58,17 @@ def test_due_days_are_the_rules_days_after_the_cursor() -> None:
 )
 def test_a_schedule_occurs_at_most_once_a_day(rule: str) -> None:
     with pytest.raises(Invalid) as refused:
-        check_once_a_day(rule)
-    assert refused.value.field == "rrule"
-    check_once_a_day("FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9")
+        check_rule(rule, MONDAY, DEFAULT_TIME_ZONE)
+    assert refused.value.field == "rrule" and "one task a day" in refused.value.detail
+    check_rule("FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9", MONDAY, DEFAULT_TIME_ZONE)
+
+
+def test_a_schedule_must_occur_from_its_start() -> None:
+    # the day of month comes from the start: 31 February never comes
+    with pytest.raises(Invalid) as refused:
+        check_rule("FREQ=MONTHLY;BYMONTH=2", date(2031, 1, 31), DEFAULT_TIME_ZONE)
+    assert refused.value.field == "rrule" and "never occurs" in refused.value.detail
+    check_rule("FREQ=MONTHLY;BYMONTH=2", date(2031, 1, 28), DEFAULT_TIME_ZONE)
 
 
 async def scheduled(app: RunningApp, area_id: str) -> list[dict[str, Any]]:
@@ -93,6 +102,8 @@ async def test_schedules_make_each_days_task_exactly_once(start_service) -> None
     for change, field in [
         ({"rrule": "FREQ=SOMETIMES"}, "rrule"),
         ({"rrule": "FREQ=HOURLY"}, "rrule"),
+        ({"rrule": "FREQ=DAILY;BYHOUR=8,14"}, "rrule"),
+        ({"rrule": "FREQ=MONTHLY;BYMONTH=2", "starts_on": "2031-01-31"}, "rrule"),
         ({"rrule": "FREQ=DAILY", "area_id": "nope"}, "area_id"),
         ({"rrule": "FREQ=DAILY", "assignee": "nobody"}, "assignee"),
         ({"rrule": "FREQ=DAILY", "task": "  "}, "task"),
@@ -146,3 +157,49 @@ async def test_schedules_make_each_days_task_exactly_once(start_service) -> None
     assert r.json()["generated_through"] == week[7]
     listed = (await app.client.get("/v1/schedules", params={"area_id": area["id"]})).json()
     assert listed["total"] == 2
+
+
+async def test_one_schedule_whose_rule_fails_does_not_stop_the_others(start_service) -> None:
+    app = await start_service(create_app, "cleaning")
+    c = app.client
+    area = (
+        await c.post(
+            "/v1/areas",
+            json={
+                "property_id": "p-1",
+                "code": "B-LOBBY",
+                "name": "Block B lobby",
+                "kind": "lobby",
+            },
+        )
+    ).json()
+    made = []
+    for task in ("Mop the lobby", "Polish the lift doors", "Wipe the mailboxes"):
+        r = await c.post(
+            "/v1/schedules",
+            json={
+                "area_id": area["id"],
+                "task": task,
+                "rrule": "FREQ=DAILY",
+                "starts_on": MONDAY.isoformat(),
+            },
+        )
+        assert r.status_code == 201, r.text
+        made.append(r.json())
+    bad = made[1]
+    # stored before the start was checked: 31 February never comes
+    async with app.ctx.db.sessions() as session:
+        row = await session.get(Schedule, bad["id"])
+        assert row is not None
+        row.rrule, row.starts_on = "FREQ=MONTHLY;BYMONTH=2", date(2031, 1, 31)
+        await session.commit()
+
+    await generate(app.ctx.db, at(MONDAY + timedelta(days=1)))
+
+    tasks = await scheduled(app, area["id"])
+    both_days = [MONDAY.isoformat(), (MONDAY + timedelta(days=1)).isoformat()]
+    for good in (made[0], made[2]):
+        assert days_of([t for t in tasks if t["source_id"] == good["id"]]) == both_days
+    assert [t for t in tasks if t["source_id"] == bad["id"]] == []
+    r = await c.get(f"/v1/schedules/{bad['id']}")
+    assert r.json()["generated_through"] is None  # its cursor stays put

@@ -83,6 +83,8 @@ async def test_a_plan_generates_work_whose_completion_is_a_service(eng: RunningA
     for rule, says in (
         ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "never occurs"),
         ("FREQ=HOURLY", "daily at most"),
+        ("FREQ=DAILY;BYHOUR=9,21", "daily at most"),  # 21:00 would merge into 09:00's order
+        ("FREQ=WEEKLY;BYDAY=MO;BYMINUTE=0,30", "daily at most"),
         ("FREQ=SECONDLY", "FREQ must be one of"),
     ):
         r = await eng.client.post("/v1/maintenance-plans", json=plan | {"rrule": rule})

@@ -189,11 +189,89 @@ async def test_missed_patrols_are_published_once_per_occurrence(security: Runnin
     ).json()
     assert [(i["occurrence_at"] is not None, i["state"]) for i in sheet["items"]] == [
         (True, "missed"),  # 09:00 finished with CP2 missed
-        (False, "in_progress"),  # the patrol outside the schedule, started 09:20
+        (False, "missed"),  # outside the schedule, started 09:20, abandoned: the sweep ended it
         (True, "missed"),  # 21:00 never started
     ]
     r = await security.client.get("/v1/patrols", params={"route_id": "nope"})
     assert r.status_code == 404 and r.json()["field"] == "route_id"
+
+
+async def test_a_patrol_never_finished_is_finished_incomplete_by_the_sweep(
+    security: RunningApp,
+) -> None:
+    route = await a_route(security)
+    day = today_in(HK) + timedelta(days=2)  # a day the test's clock walks through
+    async with security.ctx.db.sessions() as session:
+        walked = await patrols.start(session, route["id"], GUARD, now=at_hk(day, 9, 5))
+        await patrols.scan(
+            session, walked, ScanIn(checkpoint_code="CP1"), GUARD, now=at_hk(day, 9, 10)
+        )
+        whole = await patrols.start(session, route["id"], GUARD, now=at_hk(day, 9, 15))
+        assert whole.occurrence_at is None  # 09:00 is taken: outside the schedule
+        for code in ("CP1", "CP2"):
+            await patrols.scan(
+                session, whole, ScanIn(checkpoint_code=code), GUARD, now=at_hk(day, 9, 20)
+            )
+        await session.commit()
+        ids = walked.id, whole.id
+
+    async def sweep(now: datetime) -> list[str]:
+        async with security.ctx.db.sessions() as session:
+            await patrols.sweep_missed(session, now=now)
+            await session.commit()
+            runs = [await session.get(PatrolRun, i) for i in ids]
+            return [r.status for r in runs if r is not None]
+
+    def of_run(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [e for e in events if e["run_id"] == ids[0]]
+
+    # still being walked a while after its window: left alone
+    just_before = at_hk(day, 9, 5) + patrols.ABANDONED_AFTER - timedelta(minutes=1)
+    assert await sweep(just_before) == ["in_progress", "in_progress"]
+    assert of_run(await missed_events(security)) == []
+    # abandoned: finished as the guard would have, published once however often the sweep runs
+    assert await sweep(at_hk(day, 9, 15) + patrols.ABANDONED_AFTER) == ["incomplete", "completed"]
+    await sweep(at_hk(day, 23, 0))
+    sent = of_run(await missed_events(security))
+    assert [(e["reason"], e["missed_checkpoints"]) for e in sent] == [
+        ("checkpoints_missed", ["CP2"])
+    ]
+    assert sent[0]["occurrence_at"] is not None and sent[0]["guard"] == "gary"
+    assert [e for e in await missed_events(security) if e["run_id"] == ids[1]] == []
+    r = await security.client.post(f"/v1/patrols/{ids[0]}/finish")
+    assert r.status_code == 409 and r.json()["current_state"] == "incomplete"
+
+
+async def test_patrols_missed_while_security_was_down_are_published_on_the_next_sweep(
+    security: RunningApp,
+) -> None:
+    route = await a_route(security)  # 09:00 and 21:00, a 30-minute window
+    day = today_in(HK) + timedelta(days=2)  # a day the test's clock walks through
+
+    async def sweep(now: datetime) -> int:
+        async with security.ctx.db.sessions() as session:
+            published = await patrols.sweep_missed(session, now=now)
+            await session.commit()
+            return published
+
+    def missed_at(events: list[dict[str, Any]]) -> list[datetime]:
+        return sorted(
+            datetime.fromisoformat(e["occurrence_at"])
+            for e in events
+            if e["route_id"] == route["id"] and e["reason"] == "not_started"
+        )
+
+    await sweep(at_hk(day, 9, 31))
+    assert at_hk(day, 9) in missed_at(await missed_events(security))
+    # down from 09:31 until four days later at 23:00: every patrol in the gap, once each
+    await sweep(at_hk(day + timedelta(days=4), 23, 0))
+    await sweep(at_hk(day + timedelta(days=4), 23, 5))
+    gap = [at_hk(day + timedelta(days=d), h) for d in range(5) for h in (9, 21)]
+    assert [o for o in missed_at(await missed_events(security)) if o >= at_hk(day, 9)] == gap
+    async with security.ctx.db.sessions() as session:
+        row = await session.get(patrols.PatrolRoute, route["id"])
+        assert row is not None and row.swept_until is not None
+        assert row.swept_until > at_hk(day + timedelta(days=4), 22, 34)
 
 
 async def test_a_sweep_skips_its_round_while_another_replica_holds_it(

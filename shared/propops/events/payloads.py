@@ -258,7 +258,8 @@ class PostCheckFailed(BaseModel):
 
 class PatrolMissed(BaseModel):
     """security: a scheduled patrol was not started within its window (``not_started``), or a
-    patrol finished with checkpoints missed (``checkpoints_missed``). Once per occurrence:
+    patrol finished with checkpoints missed (``checkpoints_missed``; also a patrol never
+    finished, which the sweep finishes ``ABANDONED_AFTER`` its start). Once per occurrence:
     ``key`` is the same for every copy."""
 
     key: str  # route id and occurrence (or run id for a patrol outside the schedule)

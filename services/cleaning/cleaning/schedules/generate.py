@@ -13,6 +13,10 @@ already made for it, also when another run made it meanwhile), so re-running, a 
 (nothing is kept in memory) or two replicas at once never duplicate. None is skipped: days
 missed while the service was down are made on the next run (at most ``CATCH_UP_DAYS`` back). On
 PostgreSQL one replica runs at a time (``try_lock``); the other skips that round.
+
+A schedule whose stored rule no longer evaluates (one that never occurs from its start, stored
+before that was checked) is skipped with a warning (``schedule_rule_refused``) and its cursor
+stays put: the other schedules' tasks are still made.
 """
 
 from __future__ import annotations
@@ -98,7 +102,12 @@ async def generate_in(session: AsyncSession, now: datetime) -> int:
     )
     for schedule, area in rows.tuples():
         today = local_date(now, schedule.time_zone)
-        for day in due_days(schedule, today):
+        try:
+            days = due_days(schedule, today)
+        except ValueError:  # a rule stored before a stricter check: skip it, say so
+            log.warning("schedule_rule_refused", schedule_id=schedule.id, rrule=schedule.rrule)
+            continue
+        for day in days:
             await _make_day(session, schedule, area, day)
             made += 1
         if schedule.generated_through is None or schedule.generated_through < today:

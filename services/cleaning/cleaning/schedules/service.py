@@ -4,7 +4,10 @@
   property; its rule is RFC 5545 (``propops.recurrence``: a bad one is a 422 on ``rrule``).
 - A schedule makes at most one task a day (its tasks' key is ``scheduled:<schedule>:<date>``), so
   rules that recur within a day are refused (422 on ``rrule``): ``FREQ=HOURLY``, or several
-  ``BYHOUR`` / ``BYMINUTE`` values. Two rounds a day are two schedules.
+  ``BYHOUR`` / ``BYMINUTE`` values (``propops.recurrence.check_once_a_day``). Two rounds a day
+  are two schedules.
+- Its rule must occur from its ``starts_on`` (422 on ``rrule``): ``FREQ=MONTHLY;BYMONTH=2``
+  from 31 January never does (the day of month comes from the start).
 - The assignee, if any, must be an active cleaning user (422 on ``assignee``).
 - It starts today or later (422 on ``starts_on``): a start in the past would make the missed
   days' tasks at once.
@@ -13,6 +16,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +25,7 @@ from cleaning import DEPARTMENT
 from cleaning.areas.service import area_for_write
 from cleaning.schedules.models import Schedule
 from cleaning.schedules.schemas import ScheduleIn
+from propops import recurrence
 from propops.auth import Principal, get_visible, scope_to_properties
 from propops.directory.service import require_member
 from propops.errors import Invalid
@@ -27,23 +33,26 @@ from propops.lists import Filter, ListQuery, ListSpec
 from propops.timezones import today_in
 
 
-def check_once_a_day(rule: str) -> None:
-    """422 on ``rrule`` for a rule that can occur more than once on a day."""
-    parts = dict(piece.partition("=")[::2] for piece in rule.split(";"))
-    several = [k for k in ("BYHOUR", "BYMINUTE") if "," in parts.get(k, "")]
-    if parts.get("FREQ") == "HOURLY" or several:
+def check_rule(rule: str, starts_on: date, time_zone: str) -> None:
+    """422 on ``rrule`` for a rule that can occur more than once on a day, or that never
+    occurs from ``starts_on`` (``FREQ=MONTHLY;BYMONTH=2`` from 31 January)."""
+    try:
+        recurrence.check_once_a_day(rule)
+    except ValueError as exc:
         raise Invalid(
-            "a cleaning schedule makes one task a day: the rule must not recur within a day "
-            "(no FREQ=HOURLY, one BYHOUR and BYMINUTE at most); make two schedules instead",
+            f"a cleaning schedule makes one task a day: {exc}; make two schedules instead",
             field="rrule",
-        )
+        ) from exc
+    try:
+        recurrence.check_start(rule, datetime.combine(starts_on, time()), time_zone)
+    except ValueError as exc:
+        raise Invalid(str(exc), field="rrule") from exc
 
 
 async def create(
     session: AsyncSession, data: ScheduleIn, principal: Principal, *, time_zone: str
 ) -> Schedule:
     area = await area_for_write(session, data.area_id, principal)
-    check_once_a_day(data.rrule)
     task = data.task.strip()
     if not task:
         raise Invalid("task must not be empty", field="task")
@@ -55,13 +64,15 @@ async def create(
         raise Invalid(
             f"starts_on {data.starts_on} is in the past (today is {today})", field="starts_on"
         )
+    starts_on = data.starts_on or today
+    check_rule(data.rrule, starts_on, time_zone)
     schedule = Schedule(
         property_id=area.property_id,
         area_id=area.id,
         task=task,
         rrule=data.rrule,
         assignee=assignee or None,
-        starts_on=data.starts_on or today,
+        starts_on=starts_on,
         time_zone=time_zone,
         created_by=principal.username,
     )

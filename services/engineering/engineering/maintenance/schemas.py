@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from propops.recurrence import Rule
+from propops.recurrence import Rule, check_once_a_day
 from propops.timezones import validate_time_zone
 
 MAX_LEAD_DAYS = 90
@@ -38,8 +38,12 @@ class PlanIn(BaseModel):
     @field_validator("rrule")
     @classmethod
     def _daily_at_most(cls, value: str) -> str:
-        if value.startswith("FREQ=HOURLY"):
-            raise ValueError("a maintenance plan recurs daily at most (FREQ=HOURLY is not one)")
+        """A plan's work order is keyed one per local date: a second occurrence that day
+        would merge into the first."""
+        try:
+            check_once_a_day(value)
+        except ValueError as exc:
+            raise ValueError(f"a maintenance plan recurs daily at most: {exc}") from exc
         return value
 
 

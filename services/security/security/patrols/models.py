@@ -41,6 +41,8 @@ class PatrolRoute(IdMixin, TimestampMixin, Base):
         String(64), nullable=False, default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
     )
     created_by: Mapped[str | None] = mapped_column(String(100))
+    # the missed-patrol sweep's watermark: occurrences before it were looked at (exclusive end)
+    swept_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class PatrolRun(IdMixin, TimestampMixin, Base):

@@ -15,8 +15,15 @@
   published when the key is there already. Two causes: finished with checkpoints missed (at
   finish), or not started within the window (the sweep, ``sweep_missed``, a job taking ``now``;
   on PostgreSQL one replica sweeps at a time, ``try_lock``).
-- The sweep looks back ``LOOKBACK`` (two days) and never before the route was created: a
-  service down for longer does not flood the desk with old patrols.
+- A run started and never finished is finished by the sweep ``ABANDONED_AFTER`` (six hours)
+  after its start, as the guard's finish would: ``incomplete`` with the checkpoints not scanned,
+  published once (``checkpoints_missed``), or ``completed`` if every one was scanned.
+- The sweep starts where it stopped (the route's watermark ``swept_until``, moved in the same
+  transaction as the events), so patrols missed while security was down are published on the
+  next sweep, up to ``CATCH_UP`` (31 days) back: a service down longer does not flood the desk
+  with month-old patrols (the day's sheet still shows those ``missed``). A route without a
+  watermark yet (made before it existed) is swept ``LOOKBACK`` (two days) back; never before
+  the route was made.
 """
 
 from __future__ import annotations
@@ -56,7 +63,9 @@ from security.patrols.schemas import (
 )
 from security.posts.service import check_day
 
-LOOKBACK = timedelta(days=2)
+LOOKBACK = timedelta(days=2)  # a route not swept yet (no watermark): this far back
+CATCH_UP = timedelta(days=31)  # a service down longer: patrols older than this are not published
+ABANDONED_AFTER = timedelta(hours=6)  # a run still in progress this long after its start
 SWEEP_LOCK = "security-missed-patrols"
 NOT_STARTED = "not_started"
 CHECKPOINTS_MISSED = "checkpoints_missed"
@@ -220,7 +229,12 @@ async def scan(
 async def finish(
     session: AsyncSession, run: PatrolRun, principal: Principal, now: datetime | None = None
 ) -> PatrolRun:
-    now = now or utcnow()
+    return await _finish(session, run, now or utcnow())
+
+
+async def _finish(session: AsyncSession, run: PatrolRun, now: datetime) -> PatrolRun:
+    """``completed``, or ``incomplete`` publishing the missed checkpoints (once per
+    occurrence): the guard's finish, or the sweep's for an abandoned run."""
     PATROL.check(run, "finish")
     out = await run_out(session, run)
     missed = out.missed_checkpoints
@@ -290,18 +304,29 @@ async def _missed(
     return Event(payload, subject=route.id)
 
 
+def sweep_from(route: PatrolRoute, now: datetime) -> datetime:
+    """Where the sweep starts for ``route``: its watermark (``swept_until``); a route not swept
+    yet (made before the watermark existed), ``LOOKBACK`` back but not before it was made."""
+    if route.swept_until is not None:
+        return route.swept_until
+    return max(route.created_at, now - LOOKBACK - window(route))
+
+
 async def sweep_missed(session: AsyncSession, now: datetime | None = None) -> int:
     """Publish every scheduled patrol whose window closed by ``now`` without a run (once per
-    occurrence). Returns how many it published; 0 when another replica holds the sweep. The
-    caller commits."""
+    occurrence), and finish the runs abandoned by ``now`` (``ABANDONED_AFTER``). Returns how
+    many it published; 0 when another replica holds the sweep. The caller commits."""
     now = now or utcnow()
     if not await try_lock(session, SWEEP_LOCK):
         return 0
     published = 0
     routes = (await session.scalars(select(PatrolRoute).order_by(PatrolRoute.id))).all()
     for route in routes:
-        since = max(route.created_at, now - LOOKBACK - window(route))
-        closed = scheduled(route, since, now - window(route) + timedelta(microseconds=1))
+        until = now - window(route) + timedelta(microseconds=1)  # windows closed by now
+        since = max(sweep_from(route, now), now - CATCH_UP - window(route))
+        closed = scheduled(route, since, until)
+        if route.swept_until is None or until > route.swept_until:
+            route.swept_until = until
         if not closed:
             continue
         walked = set(
@@ -318,7 +343,24 @@ async def sweep_missed(session: AsyncSession, now: datetime | None = None) -> in
             if event is not None:
                 emit(session, event.payload, subject=event.subject)
                 published += 1
+    published += await _finish_abandoned(session, now)
     await session.flush()
+    return published
+
+
+async def _finish_abandoned(session: AsyncSession, now: datetime) -> int:
+    """Finish every run still in progress ``ABANDONED_AFTER`` after it started, as the guard
+    would have: ``incomplete`` with the checkpoints not scanned (published once), or
+    ``completed`` if all were. The number published."""
+    stale = await session.scalars(
+        select(PatrolRun)
+        .where(PatrolRun.status == IN_PROGRESS, PatrolRun.started_at <= now - ABANDONED_AFTER)
+        .order_by(PatrolRun.id)
+    )
+    published = 0
+    for run in stale.all():
+        if (await _finish(session, run, now)).status == INCOMPLETE:
+            published += 1
     return published
 
 
