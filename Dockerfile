@@ -32,6 +32,9 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 COPY . .
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --all-packages
+# The font the fees PDFs embed (as `make sync` does): /app/.tools/fonts/, the default
+# PROPOPS_PDF_FONT. Offline it warns, and the PDFs fall back to a font that is not embedded.
+RUN python services/fees/fetch_font.py
 
 # ---- runtime stage: the environment and the sources, no uv, no build tools -------------------
 FROM ${PYTHON_IMAGE} AS runtime

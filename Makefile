@@ -17,7 +17,11 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml gateway/pypr
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
+# Also the font the fees service embeds in its PDFs (Noto Sans TC, a pinned npm tarball checked
+# against its sha512, into .tools/fonts/; see services/fees/fetch_font.py): nothing to do once it
+# is there. Offline it warns and the PDFs fall back to a font that is not embedded.
 sync: $(VENV)/.synced
+	@$(PYTHON) services/fees/fetch_font.py
 
 run: sync
 	$(VENV)/bin/propops up

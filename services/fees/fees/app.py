@@ -19,6 +19,7 @@ from fees.collection.jobs import promise_sweep_job
 from fees.contracts.handlers import SUBSCRIPTIONS as CONTRACT_SUBSCRIPTIONS
 from fees.paid_services import handlers as paid_service_handlers
 from fees.payments.api import router as payments_router
+from fees.pdf import use_font_file
 from fees.rates.api import router as rates_router
 from fees.receipts.api import router as receipts_router
 from fees.reports.api import router as reports_router
@@ -34,6 +35,7 @@ from propops.tasks import task_feature
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = FeesSettings.of(settings)
+    use_font_file(settings.pdf_font)  # receipts and statements; a warning if it is missing
     return build_service_app(
         settings,
         title="PropOps fees",

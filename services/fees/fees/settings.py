@@ -1,10 +1,18 @@
-"""Fees settings: the common ones plus the payment-status sweep and the billing runs."""
+"""Fees settings: the common ones plus the payment-status sweep, the billing runs and the PDFs'
+font."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from pydantic import Field
 
 from propops.settings import ServiceSettings
+
+# where `make sync` puts the font (services/fees/fetch_font.py): .tools/fonts/ of the checkout
+DEFAULT_PDF_FONT = (
+    Path(__file__).resolve().parents[3] / ".tools" / "fonts" / "NotoSansTC_400Regular.ttf"
+)
 
 
 class FeesSettings(ServiceSettings):
@@ -33,4 +41,9 @@ class FeesSettings(ServiceSettings):
         ge=0,
         le=365,
         description="days after the sign-off a paid service's charge is due",
+    )
+    pdf_font: Path = Field(
+        default=DEFAULT_PDF_FONT,
+        description="TrueType font embedded in receipts and statements (Chinese and English);"
+        " missing: a warning, and reportlab's MSung-Light, which is not embedded",
     )
