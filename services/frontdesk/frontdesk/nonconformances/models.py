@@ -39,7 +39,7 @@ class Nonconformance(IdMixin, TimestampMixin, Base):
     severity: Mapped[str] = mapped_column(String(10), nullable=False)
     status: Mapped[str] = mapped_column(String(12), index=True, nullable=False, default=OPEN)
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True, nullable=False)
-    # set once, with the one overdue event
+    # set with the one overdue event of a deadline; a failed check (new deadline) clears it
     overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     task_id: Mapped[str | None] = mapped_column(String(36))
     rectified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -58,3 +58,10 @@ class VerifyIn(BaseModel):
     passed: bool
     note: str | None = Field(default=None, max_length=2000)
     version: int | None = Field(default=None, description="or If-Match")
+
+
+class RectifyIn(BaseModel):
+    """The desk put right its own item (no department task): what was done."""
+
+    notes: str = Field(min_length=1, max_length=2000, description="what was done to put it right")
+    version: int | None = Field(default=None, description="or If-Match")

@@ -1,12 +1,15 @@
 """Rules of nonconformances (不合格): raised by a round's failed item, rectified when the
-department's task is completed, closed by a passing follow-up check or sent back (the task is
-reopened) by a failing one; overdue once if not rectified by its deadline.
+department's task is completed (the front desk's own items, which have no task: when the desk
+says so, ``rectify``), closed by a passing follow-up check or sent back (the task is reopened)
+by a failing one; overdue once per deadline if not rectified by it.
 
 States: open -> rectified -> closed, and rectified -> open (verify failed). The deadline
 (``nonconformance_hours`` by severity) runs from when it was raised, and again from a failed
-check. Overdue is a mark, not a state (``overdue_at``, set once with the one overdue event): the
-loop goes on as before. The department's task is made by the department's own service from
-the ``raised`` event (``propops.tasks.nonconformances``), and reopened from ``verify_failed``.
+check. Overdue is a mark, not a state (``overdue_at``, set with the one overdue event of a
+deadline; a failed check gives a new deadline and clears the mark, so missing that one is
+published too): the loop goes on as before. The department's task is made by the department's
+own service from the ``raised`` event (``propops.tasks.nonconformances``), and reopened from
+``verify_failed`` with the new deadline as its due date.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from frontdesk.register.models import Property
 from frontdesk.settings import FrontdeskSettings
 from propops.auth import Principal, get_visible, scope_to_properties
 from propops.db import utcnow
+from propops.errors import Conflict, Invalid
 from propops.events.catalog import nonconformance_event_type
 from propops.events.payloads import NonconformanceChanged, TaskChanged
 from propops.lifecycle import Event, Lifecycle
@@ -157,6 +161,38 @@ async def on_task_completed(session: AsyncSession, task: TaskChanged) -> Nonconf
     return nc
 
 
+def ensure_desk_owned(nc: Nonconformance) -> None:
+    """Only the front desk's own items (no department task) are rectified by the desk's word;
+    a department's one is rectified by completing its task (409 naming ``task_department``)."""
+    if nc.task_department is not None:
+        raise Conflict(
+            f"nonconformance {nc.reference} is put right by {nc.task_department}'s task: it is "
+            "rectified when that task is completed",
+            field="task_department",
+        )
+
+
+async def rectify(
+    session: AsyncSession, nc: Nonconformance, *, notes: str, actor: str
+) -> Nonconformance:
+    """The desk put right its own item (e.g. the notice boards): rectified, a check is due;
+    the same ``rectified`` step and event as a department task's completion."""
+    what = notes.strip()
+    if not what:
+        raise Invalid("say what was done to put it right", field="notes")
+    ensure_desk_owned(nc)
+    NONCONFORMANCE.check(nc, "rectify", hint="only an open nonconformance is rectified")
+    nc.rectified_at = utcnow()
+    await NONCONFORMANCE.apply(
+        session,
+        nc,
+        "rectify",
+        step=_step("rectified", actor, what),
+        events=_event("rectified", actor, what),
+    )
+    return nc
+
+
 async def verify(
     session: AsyncSession,
     settings: FrontdeskSettings,
@@ -185,6 +221,7 @@ async def verify(
     else:
         nc.rectified_at = None
         nc.deadline_at = deadline(settings, nc.severity, now)
+        nc.overdue_at = None  # the mark was the old deadline's: the new one may be missed too
         await NONCONFORMANCE.apply(
             session,
             nc,
