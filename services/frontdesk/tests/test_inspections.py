@@ -1,7 +1,8 @@
 """Inspections and nonconformances at the front desk: templates seeded from the manual per
 property, a round's results and submit, a nonconformance per failed item, rectified by the
 department's completed task (the desk's own items by the desk's word), verified (failed: back
-open with a new deadline; passed: closed), overdue once per deadline."""
+open with a new deadline; passed: closed), overdue once per deadline; a department's cancelled
+task leaves it open and flagged."""
 
 from __future__ import annotations
 
@@ -49,14 +50,16 @@ async def events_of(fd: RunningApp, verb: str) -> list[OutboxRow]:
         return list(rows)
 
 
-async def task_completed(fd: RunningApp, nc: dict) -> None:
+async def task_completed(
+    fd: RunningApp, nc: dict, verb: str = "completed", notes: str = "pruned"
+) -> None:
     payload = TaskChanged(
         task_id=str(uuid.uuid5(uuid.NAMESPACE_URL, nc["id"])),  # one task per nonconformance
         reference="T-2026-00001",
         department="cleaning",
         property_id=nc["property_id"],
-        status="completed",
-        notes="pruned",
+        status=verb,
+        notes=notes,
         actor="cleaner-li",
         at=datetime.now(UTC),
         kind="nonconformance",
@@ -64,7 +67,7 @@ async def task_completed(fd: RunningApp, nc: dict) -> None:
         source_key=f"nonconformance:{nc['id']}",
     )
     event = new_event(
-        payload, subject=payload.task_id, event_type=task_event_type("cleaning", "completed")
+        payload, subject=payload.task_id, event_type=task_event_type("cleaning", verb)
     )
     await fd.ctx.bus.publish(
         subject_for(event.type, fd.settings.nats_namespace), event.to_json(), str(uuid.uuid4())
@@ -374,3 +377,44 @@ async def test_a_failed_check_gives_a_new_deadline_that_can_be_missed_too(
         "verify_failed",
         "overdue",
     ]
+
+
+async def test_a_cancelled_task_leaves_the_nonconformance_open_and_flagged(
+    fd: RunningApp,
+) -> None:
+    prop = await a_property(fd)
+    nc_id = await daily_failure(fd, prop, "hygiene", "bins overflowing")
+    nc = (await fd.client.get(f"/v1/nonconformances/{nc_id}")).json()
+    assert nc["task_department"] == "cleaning" and nc["task_cancelled_at"] is None
+
+    await task_completed(fd, nc, "cancelled", "duplicate of the bin-room work order")
+    await eventually(lambda: _task_cancelled(fd, nc_id), what="marked task cancelled")
+    async with fd.ctx.db.sessions() as s:  # a redelivery adds nothing
+        again = TaskChanged(
+            task_id=str(uuid.uuid5(uuid.NAMESPACE_URL, nc_id)),
+            department="cleaning",
+            property_id=prop,
+            status="cancelled",
+            at=datetime.now(UTC),
+            kind="nonconformance",
+            source_id=nc_id,
+        )
+        assert await nonconformances.on_task_cancelled(s, again) is None
+    nc = (await fd.client.get(f"/v1/nonconformances/{nc_id}")).json()
+    assert nc["status"] == "open"  # not put right: the supervisor decides
+    assert [(s["action"], s["note"]) for s in nc["history"]][-1] == (
+        "task_cancelled",
+        "duplicate of the bin-room work order",
+    )
+    listed = (await fd.client.get("/v1/nonconformances", params={"task_cancelled": "true"})).json()
+    assert [n["id"] for n in listed["items"]] == [nc_id]
+    # nothing else will rectify it: the desk may, and the check follows as for the others
+    r = await fd.client.post(
+        f"/v1/nonconformances/{nc_id}/rectify", json={"notes": "desk staff emptied the bins"}
+    )
+    assert r.status_code == 200 and r.json()["status"] == "rectified", r.text
+
+
+async def _task_cancelled(fd: RunningApp, nc_id: str) -> bool:
+    nc = (await fd.client.get(f"/v1/nonconformances/{nc_id}")).json()
+    return nc["task_cancelled_at"] is not None

@@ -25,6 +25,9 @@ class NonconformanceOut(BaseModel):
     overdue: bool = False
     overdue_at: datetime | None
     task_id: str | None
+    task_cancelled_at: datetime | None = Field(
+        description="the department cancelled its task: open until the desk rectifies it"
+    )
     rectified_at: datetime | None
     closed_at: datetime | None
     verify_count: int
