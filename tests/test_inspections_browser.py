@@ -1,7 +1,8 @@
 """Inspections in a real browser against the real system: the clerk opens the property's
 checklists (seeded from the manual), starts a greening round, marks one item failed with a
 note and submits; the nonconformance goes to cleaning, whose task is completed; the clerk's
-follow-up check closes it. Screenshots to var/screenshots/."""
+follow-up check closes it. A failed notice board (the desk's own item, no task) is rectified
+by the clerk's word (已整改) and then checked like the others. Screenshots to var/screenshots/."""
 
 from __future__ import annotations
 
@@ -87,6 +88,31 @@ def story(browser, office: Office) -> None:
     screenshot(clerk, "desk-inspection-round")
     nc_link = clerk.locator("#nc-h + ul a").first.get_attribute("href") or ""
     nc_id = nc_link.split("#nc-")[-1]
+
+    # the notice boards are the desk's own item: no department task, the desk says 已整改
+    clerk.goto(f"{office.url}/inspections?property_id={office.property['id']}")
+    clerk.locator("article.item-card", has_text="日常檢查").locator("button[type=submit]").click()
+    clerk.wait_for_url(re.compile(r"/inspections/[0-9a-f-]+$"))
+    for code in ("hygiene", "equipment", "patrol_logs"):
+        clerk.check(f"input[name=result-{code}][value=na]")
+    clerk.check("input[name=result-notice_boards][value=fail]")
+    clerk.fill("input[name=note-notice_boards]", "公告欄通知過期")
+    clerk.click("button[name=submit]")
+    clerk.wait_for_selector("#nc-h")
+    desk_nc = (clerk.locator("#nc-h + ul a").first.get_attribute("href") or "").split("#nc-")[-1]
+    clerk.goto(f"{office.url}/nonconformances?status=open")
+    assert clerk.locator(f"#rn-{nc_id}").count() == 0  # cleaning's: rectified by its task
+    clerk.fill(f"#rn-{desk_nc}", "已張貼新通知")
+    clerk.locator(f"#nc-{desk_nc}").get_by_role("button", name="已整改").click()
+    clerk.wait_for_url(re.compile(r"/nonconformances"))
+    clerk.goto(f"{office.url}/nonconformances?status=rectified")
+    assert "已整改" in clerk.inner_text(f"#nc-{desk_nc}")
+    screenshot(clerk, "desk-nonconformance-rectified-by-desk")
+    clerk.fill(f"#vn-{desk_nc}", "通知已更新，合格")
+    clerk.click(f"#nc-{desk_nc} button[value=true]")
+    clerk.wait_for_load_state()
+    clerk.goto(f"{office.url}/nonconformances?status=closed")
+    assert "已結案" in clerk.inner_text(f"#nc-{desk_nc}")
 
     complete_cleaning_task(office, nc_id)
     for _ in range(120):

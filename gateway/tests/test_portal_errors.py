@@ -402,6 +402,7 @@ def test_the_features_wrong_states_and_stale_versions_in_chinese() -> None:
         (CASE, "closed", "opinion"),
         (INSPECTION, "submitted", "record"),
         (NONCONFORMANCE, "closed", "verify"),
+        (NONCONFORMANCE, "rectified", "rectify"),
         (ALERT, "acknowledged", "acknowledge"),
     ]
     for lifecycle, state, action in refused:

@@ -1,5 +1,5 @@
 """Every department's tasks make one task of a nonconformance raised for it (greening's come to
-cleaning), and reopen it when the follow-up check fails."""
+cleaning), and reopen it, due by the new deadline, when the follow-up check fails."""
 
 from __future__ import annotations
 
@@ -100,10 +100,17 @@ async def test_a_raised_nonconformance_becomes_one_task_and_a_failed_check_reope
         await rules.start(session, t, actor="cleaner-li")
         await rules.complete(session, t, "pruned and replanted", actor="cleaner-li")
         await session.commit()
-    await deliver(db, "verify_failed", nc.model_copy(update={"note": "still dead"}))
+    assert task.due_at == nc.deadline_at
+    new_deadline = nc.deadline_at + timedelta(hours=48)  # the failed check's new deadline
+    await deliver(
+        db,
+        "verify_failed",
+        nc.model_copy(update={"note": "still dead", "deadline_at": new_deadline}),
+    )
     [task] = await tasks_of(db, nc.nonconformance_id)
     assert task.status == "assigned"  # back to its assignee
     assert task.reopen_count == 1
+    assert task.due_at == new_deadline  # due by the new deadline, not the first one
 
 
 async def test_a_nonconformance_for_another_department_or_the_desk_makes_no_task(

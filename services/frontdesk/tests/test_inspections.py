@@ -1,9 +1,12 @@
 """Inspections and nonconformances at the front desk: templates seeded from the manual per
 property, a round's results and submit, a nonconformance per failed item, rectified by the
-department's completed task, verified (failed: back open; passed: closed), overdue once."""
+department's completed task (the desk's own items by the desk's word), verified (failed: back
+open with a new deadline; passed: closed), overdue once per deadline; a department's cancelled
+task leaves it open and flagged."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -47,14 +50,16 @@ async def events_of(fd: RunningApp, verb: str) -> list[OutboxRow]:
         return list(rows)
 
 
-async def task_completed(fd: RunningApp, nc: dict) -> None:
+async def task_completed(
+    fd: RunningApp, nc: dict, verb: str = "completed", notes: str = "pruned"
+) -> None:
     payload = TaskChanged(
         task_id=str(uuid.uuid5(uuid.NAMESPACE_URL, nc["id"])),  # one task per nonconformance
         reference="T-2026-00001",
         department="cleaning",
         property_id=nc["property_id"],
-        status="completed",
-        notes="pruned",
+        status=verb,
+        notes=notes,
         actor="cleaner-li",
         at=datetime.now(UTC),
         kind="nonconformance",
@@ -62,7 +67,7 @@ async def task_completed(fd: RunningApp, nc: dict) -> None:
         source_key=f"nonconformance:{nc['id']}",
     )
     event = new_event(
-        payload, subject=payload.task_id, event_type=task_event_type("cleaning", "completed")
+        payload, subject=payload.task_id, event_type=task_event_type("cleaning", verb)
     )
     await fd.ctx.bus.publish(
         subject_for(event.type, fd.settings.nats_namespace), event.to_json(), str(uuid.uuid4())
@@ -270,3 +275,146 @@ async def test_an_unrectified_nonconformance_is_overdue_once(fd: RunningApp) -> 
     listed = (await fd.client.get("/v1/nonconformances", params={"overdue": "true"})).json()
     assert [n["id"] for n in listed["items"]] == [nc_id]
     assert listed["items"][0]["overdue"] is True
+
+
+async def daily_failure(fd: RunningApp, prop: str, code: str, note: str) -> str:
+    """A daily round with one failed item: its nonconformance's id."""
+    [daily] = await templates(fd, prop, department="daily")
+    rid = (
+        await fd.client.post(
+            "/v1/inspections", json={"template_id": daily["id"], "property_id": prop}
+        )
+    ).json()["id"]
+    results = [
+        {"code": i["code"], "result": "fail", "note": note}
+        if i["code"] == code
+        else {"code": i["code"], "result": "na"}
+        for i in daily["items"]
+    ]
+    r = await fd.client.post(f"/v1/inspections/{rid}/results", json={"items": results})
+    assert r.status_code == 200, r.text
+    r = await fd.client.post(f"/v1/inspections/{rid}/submit")
+    assert r.status_code == 200, r.text
+    [nc_id] = r.json()["nonconformance_ids"]
+    return nc_id
+
+
+async def test_the_desk_rectifies_its_own_item_and_only_its_own(fd: RunningApp) -> None:
+    prop = await a_property(fd)
+    nc_id = await daily_failure(fd, prop, "notice_boards", "lift notice out of date")
+    nc = (await fd.client.get(f"/v1/nonconformances/{nc_id}")).json()
+    assert nc["department"] == "frontdesk" and nc["task_department"] is None
+    url = f"/v1/nonconformances/{nc_id}/rectify"
+
+    r = await fd.client.post(url, json={"notes": "  "})
+    assert r.status_code == 422 and r.json()["field"] == "notes", r.text
+    r = await fd.client.post(url, json={"notes": "x"}, headers={"If-Match": "99"})
+    assert r.status_code == 412, r.text
+    r = await fd.client.post(
+        url, json={"notes": "new notice posted"}, headers={"If-Match": str(nc["version"])}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "rectified" and r.json()["rectified_at"]
+    assert r.headers["ETag"] == f'"{nc["version"] + 1}"'
+    assert r.json()["history"][-1] == {
+        **r.json()["history"][-1],
+        "action": "rectified",
+        "note": "new notice posted",
+    }
+    [event] = await events_of(fd, "rectified")
+    assert event.aggregate_id == nc_id
+    r = await fd.client.post(url, json={"notes": "again"})
+    assert r.status_code == 409 and r.json()["current_state"] == "rectified", r.text
+    r = await fd.client.post(f"/v1/nonconformances/{nc_id}/verify", json={"passed": True})
+    assert r.status_code == 200 and r.json()["status"] == "closed", r.text
+
+    # a department's nonconformance is rectified by its task, not by the desk's word
+    other = await daily_failure(fd, prop, "hygiene", "bins overflowing")
+    r = await fd.client.post(f"/v1/nonconformances/{other}/rectify", json={"notes": "done"})
+    assert r.status_code == 409 and r.json()["field"] == "task_department", r.text
+    assert await status_of(fd, other) == "open"
+
+
+async def test_a_failed_check_gives_a_new_deadline_that_can_be_missed_too(
+    fd: RunningApp,
+) -> None:
+    prop = await a_property(fd)
+    nc_id = await daily_failure(fd, prop, "notice_boards", "torn notice")
+    first = datetime.fromisoformat(
+        (await fd.client.get(f"/v1/nonconformances/{nc_id}")).json()["deadline_at"]
+    )
+    async with fd.ctx.db.sessions() as s:
+        assert await nonconformances.publish_overdue(s, first + timedelta(minutes=1)) == 1
+        await s.commit()
+    r = await fd.client.post(f"/v1/nonconformances/{nc_id}/rectify", json={"notes": "replaced"})
+    assert r.status_code == 200 and r.json()["overdue"] is True  # late, but rectified
+    r = await fd.client.post(
+        f"/v1/nonconformances/{nc_id}/verify", json={"passed": False, "note": "crooked"}
+    )
+    assert r.status_code == 200, r.text
+    nc = r.json()
+    second = datetime.fromisoformat(nc["deadline_at"])
+    assert nc["status"] == "open" and second > first
+    assert nc["overdue"] is False and nc["overdue_at"] is None
+    [failed] = await events_of(fd, "verify_failed")
+    # the department's task is reopened from this event, due by the new deadline
+    assert datetime.fromisoformat(json.loads(failed.envelope)["data"]["deadline_at"]) == second
+
+    async with fd.ctx.db.sessions() as s:
+        assert await nonconformances.publish_overdue(s, second - timedelta(minutes=1)) == 0
+        assert await nonconformances.publish_overdue(s, second + timedelta(minutes=1)) == 1
+        await s.commit()
+    async with fd.ctx.db.sessions() as s:
+        assert await nonconformances.publish_overdue(s, second + timedelta(hours=5)) == 0
+        await s.commit()
+    assert len(await events_of(fd, "overdue")) == 2  # once per deadline
+    nc = (await fd.client.get(f"/v1/nonconformances/{nc_id}")).json()
+    assert nc["overdue"] is True
+    assert [s["action"] for s in nc["history"]] == [
+        "raised",
+        "overdue",
+        "rectified",
+        "verify_failed",
+        "overdue",
+    ]
+
+
+async def test_a_cancelled_task_leaves_the_nonconformance_open_and_flagged(
+    fd: RunningApp,
+) -> None:
+    prop = await a_property(fd)
+    nc_id = await daily_failure(fd, prop, "hygiene", "bins overflowing")
+    nc = (await fd.client.get(f"/v1/nonconformances/{nc_id}")).json()
+    assert nc["task_department"] == "cleaning" and nc["task_cancelled_at"] is None
+
+    await task_completed(fd, nc, "cancelled", "duplicate of the bin-room work order")
+    await eventually(lambda: _task_cancelled(fd, nc_id), what="marked task cancelled")
+    async with fd.ctx.db.sessions() as s:  # a redelivery adds nothing
+        again = TaskChanged(
+            task_id=str(uuid.uuid5(uuid.NAMESPACE_URL, nc_id)),
+            department="cleaning",
+            property_id=prop,
+            status="cancelled",
+            at=datetime.now(UTC),
+            kind="nonconformance",
+            source_id=nc_id,
+        )
+        assert await nonconformances.on_task_cancelled(s, again) is None
+    nc = (await fd.client.get(f"/v1/nonconformances/{nc_id}")).json()
+    assert nc["status"] == "open"  # not put right: the supervisor decides
+    assert [(s["action"], s["note"]) for s in nc["history"]][-1] == (
+        "task_cancelled",
+        "duplicate of the bin-room work order",
+    )
+    listed = (await fd.client.get("/v1/nonconformances", params={"task_cancelled": "true"})).json()
+    assert [n["id"] for n in listed["items"]] == [nc_id]
+    # nothing else will rectify it: the desk may, and the check follows as for the others
+    r = await fd.client.post(
+        f"/v1/nonconformances/{nc_id}/rectify", json={"notes": "desk staff emptied the bins"}
+    )
+    assert r.status_code == 200 and r.json()["status"] == "rectified", r.text
+
+
+async def _task_cancelled(fd: RunningApp, nc_id: str) -> bool:
+    nc = (await fd.client.get(f"/v1/nonconformances/{nc_id}")).json()
+    return nc["task_cancelled_at"] is not None

@@ -364,9 +364,10 @@ class NonconformanceChanged(BaseModel):
     """frontdesk: a nonconformance (不合格) found on an inspection round changed state.
 
     ``raised``: the department's task is made (``task_department``: greening's through
-    cleaning; none for the front desk's own items); ``rectified``: its task was completed, a
-    follow-up check is due; ``verify_failed``: the check failed, the task is reopened;
-    ``closed``: the check passed; ``overdue``: not rectified by ``deadline_at`` (once)."""
+    cleaning; none for the front desk's own items); ``rectified``: its task was completed (or
+    the desk put right its own item), a follow-up check is due; ``verify_failed``: the check
+    failed, the task is reopened, due by the new ``deadline_at``; ``closed``: the check passed;
+    ``overdue``: not rectified by ``deadline_at`` (once per deadline)."""
 
     nonconformance_id: str
     reference: str | None = None

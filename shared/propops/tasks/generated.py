@@ -162,14 +162,24 @@ async def cancel_by_source(
 
 
 async def reopen_by_source(
-    session: AsyncSession, department: str, source_key: str, reason: str, *, actor: str
+    session: AsyncSession,
+    department: str,
+    source_key: str,
+    reason: str,
+    *,
+    actor: str,
+    due_at: datetime | None = None,
 ) -> Task | None:
-    """Reopen the completed task of ``source_key``; ``None`` if nothing changed (no such task,
-    still open or running, or cancelled)."""
+    """Reopen the completed task of ``source_key`` (``due_at``: the asker's new due date, if it
+    set one); ``None`` if nothing changed (no such task, still open or running, or cancelled)."""
     task = await by_source_key(session, department, source_key)
     if task is None or task.status != COMPLETED:
         log.info("reopen_by_source_ignored", key=source_key, status=task and task.status)
         return None
     return await service.reopen(
-        session, task, reason or "reopened by the record that asked for it", actor=actor
+        session,
+        task,
+        reason or "reopened by the record that asked for it",
+        actor=actor,
+        due_at=due_at,
     )

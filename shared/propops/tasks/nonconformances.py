@@ -3,8 +3,9 @@
 Every task service has these subscriptions (``task_feature``): a ``raised`` nonconformance whose
 ``task_department`` is ours becomes a task of kind ``nonconformance`` with the source key
 ``nonconformance:<id>`` (one task per key however often the event comes); a failed follow-up
-check (``verify_failed``) reopens that task if it was completed. The front desk learns of the
-task's completion from its ``TaskChanged`` (``kind``, ``source_id``).
+check (``verify_failed``) reopens that task if it was completed, due by the event's new
+``deadline_at``. The front desk learns of the task's completion from its ``TaskChanged``
+(``kind``, ``source_id``).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ def nonconformance_subscriptions(department: str) -> list[On[Any]]:
                 source_key(nc.nonconformance_id),
                 f"follow-up check failed: {nc.note or nc.text}",
                 actor=nc.actor or INSPECTOR,
+                due_at=nc.deadline_at,  # the new deadline the failed check gave
             )
 
     return [

@@ -241,9 +241,20 @@ async def complete(session: AsyncSession, task: Task, resolution_notes: str, *, 
     )
 
 
-async def reopen(session: AsyncSession, task: Task, reason: str, *, actor: str) -> Task:
+async def reopen(
+    session: AsyncSession,
+    task: Task,
+    reason: str,
+    *,
+    actor: str,
+    due_at: datetime | None = None,
+) -> Task:
+    """Back to work (to its assignee, if any); ``due_at``: a new due date the asker set (a
+    nonconformance's new deadline after a failed check), else the due date stays."""
     why = _required(reason, "reason")
     ensure_can(task, "reopen")
+    if due_at is not None:
+        task.due_at = due_at
     task.reopen_count += 1
     task.started_at = None
     task.completed_at = None

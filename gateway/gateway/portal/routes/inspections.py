@@ -234,6 +234,23 @@ async def nonconformances(request: Request, user: PortalUser = Depends(page_user
     return await _nonconformances(request, user)
 
 
+@router.post("/nonconformances/{nc_id}/rectify")
+async def rectify(request: Request, nc_id: str, user: PortalUser = Depends(form_user)) -> Response:
+    """The desk put right one of its own items (no department task): then the check is due."""
+    _require_desk(user, write=True)
+    form = await request.form()
+    body: dict[str, Any] = {"notes": str(form.get("notes", "")).strip()}
+    if str(form.get("version", "")).isdigit():
+        body["version"] = int(str(form["version"]))
+    try:
+        await user.api.post(f"{FD}/nonconformances/{nc_id}/rectify", body)
+    except ApiError as exc:
+        state = _error(exc, request)
+        state.message = state.message or "; ".join(state.errors.values())
+        return await _nonconformances(request, user, FormState(message=state.message), 422)
+    return redirect(request, f"/nonconformances#nc-{nc_id}")
+
+
 @router.post("/nonconformances/{nc_id}/verify")
 async def verify(request: Request, nc_id: str, user: PortalUser = Depends(form_user)) -> Response:
     _require_desk(user, write=True)

@@ -1,4 +1,5 @@
-"""Routes of nonconformances: the list, one with its history, and the follow-up check."""
+"""Routes of nonconformances: the list, one with its history, the desk's rectification of its
+own items, and the follow-up check."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from frontdesk.nonconformances import service
 from frontdesk.nonconformances.schemas import (
     NonconformanceDetail,
     NonconformanceOut,
+    RectifyIn,
     StepOut,
     VerifyIn,
 )
@@ -50,6 +52,26 @@ async def get_nonconformance(
     session: AsyncSession = Depends(get_session),
 ) -> NonconformanceDetail:
     nc = await service.get(session, nonconformance_id, principal)
+    set_etag(response, nc.version)
+    return await _detail(session, nc)
+
+
+@router.post("/nonconformances/{nonconformance_id}/rectify", response_model=NonconformanceDetail)
+async def rectify_nonconformance(
+    nonconformance_id: str,
+    data: RectifyIn,
+    response: Response,
+    if_match: IfMatch = None,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> NonconformanceDetail:
+    """The desk put right one of its own items (no department task, e.g. the notice boards):
+    rectified, the follow-up check is due. A department's nonconformance is rectified by
+    completing its task: 409 naming ``task_department``."""
+    nc = await service.get(session, nonconformance_id, principal)
+    async with guard(session, nc, expected_version(data.version, if_match), noun="nonconformance"):
+        await service.rectify(session, nc, notes=data.notes, actor=principal.username)
+    await session.commit()
     set_etag(response, nc.version)
     return await _detail(session, nc)
 

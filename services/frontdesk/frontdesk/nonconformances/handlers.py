@@ -1,4 +1,5 @@
-"""The department's task of a nonconformance was completed: it is rectified."""
+"""The department's task of a nonconformance was completed (it is rectified) or cancelled
+(it stays open, marked for the supervisor)."""
 
 from __future__ import annotations
 
@@ -16,4 +17,11 @@ async def on_task_completed(session: AsyncSession, task: TaskChanged, event: Clo
     await service.on_task_completed(session, task)
 
 
-SUBSCRIPTIONS: list[On[Any]] = [On(TaskChanged, on_task_completed, verbs=("completed",))]
+async def on_task_cancelled(session: AsyncSession, task: TaskChanged, event: CloudEvent) -> None:
+    await service.on_task_cancelled(session, task)
+
+
+SUBSCRIPTIONS: list[On[Any]] = [
+    On(TaskChanged, on_task_completed, verbs=("completed",)),
+    On(TaskChanged, on_task_cancelled, verbs=("cancelled",)),
+]

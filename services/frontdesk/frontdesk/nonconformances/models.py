@@ -39,9 +39,12 @@ class Nonconformance(IdMixin, TimestampMixin, Base):
     severity: Mapped[str] = mapped_column(String(10), nullable=False)
     status: Mapped[str] = mapped_column(String(12), index=True, nullable=False, default=OPEN)
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True, nullable=False)
-    # set once, with the one overdue event
+    # set with the one overdue event of a deadline; a failed check (new deadline) clears it
     overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     task_id: Mapped[str | None] = mapped_column(String(36))
+    # the department cancelled its task: nothing will rectify it but the desk (flag for the
+    # supervisor); the reason is the ``task_cancelled`` step's note
+    task_cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rectified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     verify_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
@@ -52,7 +55,7 @@ class Nonconformance(IdMixin, TimestampMixin, Base):
 
 
 class NonconformanceStep(IdMixin, Base):
-    """The history: raised, rectified, verify_failed, closed, overdue."""
+    """The history: raised, rectified, verify_failed, closed, overdue, task_cancelled."""
 
     __tablename__ = "nonconformance_steps"
 

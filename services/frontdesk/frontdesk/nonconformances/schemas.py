@@ -25,6 +25,9 @@ class NonconformanceOut(BaseModel):
     overdue: bool = False
     overdue_at: datetime | None
     task_id: str | None
+    task_cancelled_at: datetime | None = Field(
+        description="the department cancelled its task: open until the desk rectifies it"
+    )
     rectified_at: datetime | None
     closed_at: datetime | None
     verify_count: int
@@ -57,4 +60,11 @@ class NonconformanceDetail(NonconformanceOut):
 class VerifyIn(BaseModel):
     passed: bool
     note: str | None = Field(default=None, max_length=2000)
+    version: int | None = Field(default=None, description="or If-Match")
+
+
+class RectifyIn(BaseModel):
+    """The desk put right its own item (no department task): what was done."""
+
+    notes: str = Field(min_length=1, max_length=2000, description="what was done to put it right")
     version: int | None = Field(default=None, description="or If-Match")

@@ -1,12 +1,17 @@
 """Rules of nonconformances (不合格): raised by a round's failed item, rectified when the
-department's task is completed, closed by a passing follow-up check or sent back (the task is
-reopened) by a failing one; overdue once if not rectified by its deadline.
+department's task is completed (the front desk's own items, which have no task: when the desk
+says so, ``rectify``), closed by a passing follow-up check or sent back (the task is reopened)
+by a failing one; overdue once per deadline if not rectified by it.
 
 States: open -> rectified -> closed, and rectified -> open (verify failed). The deadline
 (``nonconformance_hours`` by severity) runs from when it was raised, and again from a failed
-check. Overdue is a mark, not a state (``overdue_at``, set once with the one overdue event): the
-loop goes on as before. The department's task is made by the department's own service from
-the ``raised`` event (``propops.tasks.nonconformances``), and reopened from ``verify_failed``.
+check. Overdue is a mark, not a state (``overdue_at``, set with the one overdue event of a
+deadline; a failed check gives a new deadline and clears the mark, so missing that one is
+published too): the loop goes on as before. The department's task is made by the department's
+own service from the ``raised`` event (``propops.tasks.nonconformances``), and reopened from
+``verify_failed`` with the new deadline as its due date. If the department cancels that task
+the nonconformance stays open, marked ``task_cancelled_at`` for the supervisor, and the desk may
+rectify it itself.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from frontdesk.register.models import Property
 from frontdesk.settings import FrontdeskSettings
 from propops.auth import Principal, get_visible, scope_to_properties
 from propops.db import utcnow
+from propops.errors import Conflict, Invalid
 from propops.events.catalog import nonconformance_event_type
 from propops.events.payloads import NonconformanceChanged, TaskChanged
 from propops.lifecycle import Event, Lifecycle
@@ -47,6 +53,7 @@ NONCONFORMANCE = Lifecycle(
         "rectify": ((OPEN,), RECTIFIED),
         "verify": ((RECTIFIED,), None),  # the check chooses: closed or open
         "overdue": ((OPEN,), None),
+        "task_cancelled": ((OPEN,), None),  # a mark: the department gave its task up
     },
 )
 
@@ -157,6 +164,62 @@ async def on_task_completed(session: AsyncSession, task: TaskChanged) -> Nonconf
     return nc
 
 
+async def on_task_cancelled(session: AsyncSession, task: TaskChanged) -> Nonconformance | None:
+    """The department cancelled the task of an open nonconformance: it stays open, marked
+    (``task_cancelled_at``, a ``task_cancelled`` step with the department's reason) for the
+    supervisor, and the desk may now rectify it itself. A replay changes nothing."""
+    if task.kind != "nonconformance" or not task.source_id:
+        return None
+    nc = await session.get(Nonconformance, task.source_id)
+    if nc is None or not NONCONFORMANCE.can(nc.status, "task_cancelled"):
+        return None
+    if nc.task_cancelled_at is not None and nc.task_id == task.task_id:
+        return None
+    nc.task_id = task.task_id
+    nc.task_cancelled_at = task.at
+    await NONCONFORMANCE.apply(
+        session,
+        nc,
+        "task_cancelled",
+        step=_step("task_cancelled", task.actor or task.department, task.notes),
+    )
+    return nc
+
+
+def ensure_desk_owned(nc: Nonconformance) -> None:
+    """Only the front desk's own items (no department task), and those whose department
+    cancelled its task, are rectified by the desk's word; a department's one is rectified by
+    completing its task (409 naming ``task_department``)."""
+    if nc.task_department is not None and nc.task_cancelled_at is None:
+        raise Conflict(
+            f"nonconformance {nc.reference} is put right by {nc.task_department}'s task: it is "
+            "rectified when that task is completed",
+            field="task_department",
+        )
+
+
+async def rectify(
+    session: AsyncSession, nc: Nonconformance, *, notes: str, actor: str
+) -> Nonconformance:
+    """The desk put right its own item (e.g. the notice boards), or one whose department
+    cancelled its task: rectified, a check is due; the same ``rectified`` step and event as a
+    department task's completion."""
+    what = notes.strip()
+    if not what:
+        raise Invalid("say what was done to put it right", field="notes")
+    ensure_desk_owned(nc)
+    NONCONFORMANCE.check(nc, "rectify", hint="only an open nonconformance is rectified")
+    nc.rectified_at = utcnow()
+    await NONCONFORMANCE.apply(
+        session,
+        nc,
+        "rectify",
+        step=_step("rectified", actor, what),
+        events=_event("rectified", actor, what),
+    )
+    return nc
+
+
 async def verify(
     session: AsyncSession,
     settings: FrontdeskSettings,
@@ -185,6 +248,7 @@ async def verify(
     else:
         nc.rectified_at = None
         nc.deadline_at = deadline(settings, nc.severity, now)
+        nc.overdue_at = None  # the mark was the old deadline's: the new one may be missed too
         await NONCONFORMANCE.apply(
             session,
             nc,
@@ -232,6 +296,12 @@ LIST = ListSpec(
         Filter("department", column=Nonconformance.department, max_length=20),
         Filter("status", column=Nonconformance.status, values=STATES),
         Filter("inspection_id", column=Nonconformance.inspection_id, max_length=36),
+        Filter(
+            "task_cancelled",
+            type=bool,
+            where=boolean(lambda: Nonconformance.task_cancelled_at.is_not(None)),
+            description="only those whose department cancelled its task (false: the others)",
+        ),
         Filter(
             "overdue",
             type=bool,
