@@ -242,13 +242,7 @@ async def rectify(request: Request, nc_id: str, user: PortalUser = Depends(form_
     body: dict[str, Any] = {"notes": str(form.get("notes", "")).strip()}
     if str(form.get("version", "")).isdigit():
         body["version"] = int(str(form["version"]))
-    try:
-        await user.api.post(f"{FD}/nonconformances/{nc_id}/rectify", body)
-    except ApiError as exc:
-        state = _error(exc, request)
-        state.message = state.message or "; ".join(state.errors.values())
-        return await _nonconformances(request, user, FormState(message=state.message), 422)
-    return redirect(request, f"/nonconformances#nc-{nc_id}")
+    return await _act(request, user, nc_id, "rectify", body)
 
 
 @router.post("/nonconformances/{nc_id}/verify")
@@ -259,8 +253,15 @@ async def verify(request: Request, nc_id: str, user: PortalUser = Depends(form_u
         "passed": form.get("passed") == "true",
         "note": str(form.get("note", "")).strip() or None,
     }
+    return await _act(request, user, nc_id, "verify", body)
+
+
+async def _act(
+    request: Request, user: PortalUser, nc_id: str, action: str, body: dict[str, Any]
+) -> Response:
+    """Send a nonconformance's action; its refusal is told above the list."""
     try:
-        await user.api.post(f"{FD}/nonconformances/{nc_id}/verify", body)
+        await user.api.post(f"{FD}/nonconformances/{nc_id}/{action}", body)
     except ApiError as exc:
         state = _error(exc, request)
         state.message = state.message or "; ".join(state.errors.values())
