@@ -803,3 +803,27 @@ async def test_a_paid_rent_is_left_as_it_is_when_the_lease_ends_in_its_period(
         ("2026-12", Decimal("3000.00"), "paid"),
     ]
     assert await balances_of(fees, prop) == {monthly.contract_id: "0.00"}
+
+
+async def test_a_lease_terminated_before_its_start_owes_the_rent_raised_for_it_no_more(
+    fees: RunningApp,
+) -> None:
+    prop = new_property()
+    await open_units(fees, prop, ["50.00"])
+    await add_rate(fees, prop, "2.00", "2026-01-01")
+    monthly = contract(prop)  # from 16 November
+    async with fees.ctx.db.sessions() as session:
+        await apply_contract(session, monthly, "signed")
+        await session.commit()
+    await run_to_end(fees, prop, "2026-11")
+    terminated = contract(
+        prop,
+        contract_id=monthly.contract_id,
+        terminated_on=date(2026, 11, 10),
+        at=datetime(2026, 11, 20, tzinfo=UTC),
+    )
+    async with fees.ctx.db.sessions() as session:
+        await apply_contract(session, terminated, "terminated")
+        await session.commit()
+    assert await rents_of(fees, monthly.contract_id) == [("2026-11", Decimal("1500.00"), "voided")]
+    assert await balances_of(fees, prop) == {monthly.contract_id: "0.00"}

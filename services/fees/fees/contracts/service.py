@@ -8,9 +8,10 @@
 - A termination keeps the day and voids the rent charges of periods starting after it (paid
   ones become credit). The rent already raised for the period the day falls in (a month, or a
   quarter) is brought to what ``rent_due`` gives for the shortened lease, the rule the run
-  uses (``reprice_last_period``): voided and raised again at the new amount, if nothing has
-  been paid on it. One paid in whole or in part is left as it is (logged): fees has no credit
-  line to give back the difference with, and voiding it would move its payment around.
+  uses (``reprice_last_period``): voided and raised again at the new amount (only voided, for
+  a lease terminated before its start), if nothing has been paid on it. One paid in whole or
+  in part is left as it is (logged): fees has no credit line to give back the difference
+  with, and voiding it would move its payment around.
 - A signed venue booking opens its account (holder ``booking``) and raises the venue management
   fee at once, due on the day of signing; once per booking (``source_ref``), whatever replays.
 - A signed booking cancelled before its start voids that fee (paid, it becomes the booking
@@ -122,12 +123,14 @@ async def reprice_last_period(
 ) -> Charge | None:
     """Bring the rent already raised for the period the contract's last day falls in to what
     ``rent_due`` gives now (the run's rule), by voiding it and raising the corrected one (same
-    period and due date); returns that new charge, or None if nothing changed.
+    period and due date); returns that new charge, or None if none was raised.
 
     The period is the latest one at or before the last day's month the account has a live (not
-    voided) rent for. Nothing changes if it already has the rule's amount (so a replayed event,
-    or a restart, changes nothing), if the rule charges nothing for it, or if anything has been
-    paid on it (logged ``terminated_rent_paid``: see the module).
+    voided) rent for. A lease terminated before its start owes nothing: that rent is voided
+    and nothing raised. Nothing changes if it already has the rule's amount (so a replayed
+    event, or a restart, changes nothing), if the rule charges nothing for that period (a rent
+    raised by hand for another month), or if anything has been paid on it (logged
+    ``terminated_rent_paid``: see the module).
     """
     account = await lock_account(session, contract.account_id)
     assert account is not None
@@ -154,7 +157,8 @@ async def reprice_last_period(
         cycle=contract.billing_cycle,
         period=charge.period,
     )
-    if amount is None or amount == charge.amount:
+    never_ran = contract.last_day < contract.start_date  # the rule charges it nothing at all
+    if amount == charge.amount or (amount is None and not never_ran):
         return None
     if charge.paid_amount > 0:
         log.warning(
@@ -171,9 +175,12 @@ async def reprice_last_period(
         account,
         charge,
         f"contract terminated on {contract.last_day.isoformat()}: "
-        f"rent {charge.period} is now {amount}",
+        f"rent {charge.period} is now {amount or '0.00'}",
         actor=actor,
     )
+    if amount is None:
+        log.info("terminated_rent_voided", contract_id=contract.contract_id, period=charge.period)
+        return None
     corrected = await post_charge(
         session,
         ChargeIn(
