@@ -28,8 +28,24 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 FALLBACK_FONT = "MSung-Light"
+
+# how a payment's method is printed on a receipt and on a statement (``method_label``)
+PAYMENT_METHOD_LABELS = {
+    "cash": "現金 Cash",
+    "bank_transfer": "銀行轉賬 Bank transfer",
+    "card": "信用卡 Card",
+    "cheque": "支票 Cheque",
+    "autopay": "自動轉賬 Autopay",
+    "other": "其他 Other",
+}
 log = structlog.get_logger("fees.pdf")
 _font_file: Path | None = None
+
+
+def method_label(method: str) -> str:
+    """A payment method (``PaymentMethod``) as the documents print it: "cash" is "現金 Cash";
+    one unknown here is printed as it is."""
+    return PAYMENT_METHOD_LABELS.get(method, method)
 
 
 def use_font_file(path: Path) -> str:

@@ -655,3 +655,175 @@ async def test_a_cancelled_booking_has_its_venue_fee_voided_once(fees: RunningAp
     assert fee.status == "voided"
     account = (await fees.client.get("/v1/accounts", params={"unit_id": late.booking_id})).json()
     assert account["items"][0]["balance"] == "0.00"
+
+
+async def balances_of(fees: RunningApp, prop: str) -> dict[str, str]:
+    accounts = (
+        await fees.client.get("/v1/accounts", params={"property_id": prop, "holder": "contract"})
+    ).json()
+    return {a["unit_id"]: a["balance"] for a in accounts["items"]}
+
+
+async def test_a_termination_after_the_run_prorates_the_period_it_falls_in(
+    fees: RunningApp, start_service
+) -> None:
+    prop = new_property()
+    await open_units(fees, prop, ["50.00"])
+    await add_rate(fees, prop, "2.00", "2026-01-01")
+    monthly = contract(prop)  # from 16 November, 3000.00 a month
+    quarterly = contract(
+        prop,
+        billing_cycle="quarterly",
+        rent=Decimal("9000.00"),
+        start_date=date(2026, 11, 1),
+        space_code="WH-02",
+    )
+    async with fees.ctx.db.sessions() as session:
+        await apply_contract(session, monthly, "signed")
+        await apply_contract(session, quarterly, "signed")
+        await session.commit()
+    await run_to_end(fees, prop, "2026-11")
+    await run_to_end(fees, prop, "2026-12")
+    assert await rents_of(fees, quarterly.contract_id) == [("2026-11", Decimal("9000.00"), "open")]
+    # both end on 10 December, learned after December's run
+    ended = {
+        "terminated_on": date(2026, 12, 10),
+        "at": datetime(2026, 12, 11, tzinfo=UTC),
+    }
+    terminated = [
+        contract(prop, contract_id=monthly.contract_id, **ended),
+        contract(
+            prop,
+            contract_id=quarterly.contract_id,
+            billing_cycle="quarterly",
+            rent=Decimal("9000.00"),
+            start_date=date(2026, 11, 1),
+            space_code="WH-02",
+            **ended,
+        ),
+    ]
+    async with fees.ctx.db.sessions() as session:
+        for event in terminated:
+            await apply_contract(session, event, "terminated")
+        await session.commit()
+    # December's rent becomes 10 of 31 days, as a run after the termination charges it
+    expected_monthly = [
+        ("2026-11", Decimal("1500.00"), "open"),
+        ("2026-12", Decimal("967.74"), "open"),
+        ("2026-12", Decimal("3000.00"), "voided"),
+    ]
+    # the quarter November-January (92 days) is charged its 40 days (1 Nov - 10 Dec)
+    expected_quarterly = [
+        ("2026-11", Decimal("3913.04"), "open"),
+        ("2026-11", Decimal("9000.00"), "voided"),
+    ]
+    assert await rents_of(fees, monthly.contract_id) == expected_monthly
+    assert await rents_of(fees, quarterly.contract_id) == expected_quarterly
+    corrected = {
+        c.period: c for c in await charges_of(fees, unit_id=monthly.contract_id, status="open")
+    }
+    assert corrected["2026-12"].due_date == date(2026, 12, 31)  # the run's due date, kept
+    balances = {monthly.contract_id: "2467.74", quarterly.contract_id: "3913.04"}
+    assert await balances_of(fees, prop) == balances
+
+    # the event again (a replay), then after a restart of fees: nothing changes
+    async with fees.ctx.db.sessions() as session:
+        for event in terminated:
+            await apply_contract(session, event, "terminated")
+        await session.commit()
+    await fees.stop()
+    fees = await start_service(create_app, "fees", settings_cls=FeesSettings, billing_run_chunk=10)
+    async with fees.ctx.db.sessions() as session:
+        for event in terminated:
+            await apply_contract(session, event, "terminated")
+        await session.commit()
+    assert await rents_of(fees, monthly.contract_id) == expected_monthly
+    assert await rents_of(fees, quarterly.contract_id) == expected_quarterly
+    assert await balances_of(fees, prop) == balances
+
+
+async def test_a_termination_before_the_run_is_prorated_by_the_run_alike(
+    fees: RunningApp,
+) -> None:
+    prop = new_property()
+    await open_units(fees, prop, ["50.00"])
+    await add_rate(fees, prop, "2.00", "2026-01-01")
+    monthly = contract(prop)
+    async with fees.ctx.db.sessions() as session:
+        await apply_contract(session, monthly, "signed")
+        await session.commit()
+    await run_to_end(fees, prop, "2026-11")
+    terminated = contract(
+        prop,
+        contract_id=monthly.contract_id,
+        terminated_on=date(2026, 12, 10),
+        at=datetime(2026, 11, 25, tzinfo=UTC),
+    )
+    async with fees.ctx.db.sessions() as session:
+        await apply_contract(session, terminated, "terminated")
+        await session.commit()
+    december = await run_to_end(fees, prop, "2026-12")
+    assert december["rent_total"] == "967.74"  # the same amount as a termination learned later
+    assert await rents_of(fees, monthly.contract_id) == [
+        ("2026-11", Decimal("1500.00"), "open"),
+        ("2026-12", Decimal("967.74"), "open"),
+    ]
+
+
+async def test_a_paid_rent_is_left_as_it_is_when_the_lease_ends_in_its_period(
+    fees: RunningApp,
+) -> None:
+    prop = new_property()
+    await open_units(fees, prop, ["50.00"])
+    await add_rate(fees, prop, "2.00", "2026-01-01")
+    monthly = contract(prop)
+    async with fees.ctx.db.sessions() as session:
+        await apply_contract(session, monthly, "signed")
+        await session.commit()
+    await run_to_end(fees, prop, "2026-11")
+    await run_to_end(fees, prop, "2026-12")
+    r = await fees.client.post(
+        "/v1/payments",
+        json={"unit_id": monthly.contract_id, "amount": "4500.00", "method": "cash"},
+    )
+    assert r.status_code == 201, r.text
+    terminated = contract(
+        prop,
+        contract_id=monthly.contract_id,
+        terminated_on=date(2026, 12, 10),
+        at=datetime(2026, 12, 11, tzinfo=UTC),
+    )
+    async with fees.ctx.db.sessions() as session:
+        await apply_contract(session, terminated, "terminated")
+        await session.commit()
+    # fees has no credit line to give the difference back with: the paid rent stays, its
+    # payment where it was
+    assert await rents_of(fees, monthly.contract_id) == [
+        ("2026-11", Decimal("1500.00"), "paid"),
+        ("2026-12", Decimal("3000.00"), "paid"),
+    ]
+    assert await balances_of(fees, prop) == {monthly.contract_id: "0.00"}
+
+
+async def test_a_lease_terminated_before_its_start_owes_the_rent_raised_for_it_no_more(
+    fees: RunningApp,
+) -> None:
+    prop = new_property()
+    await open_units(fees, prop, ["50.00"])
+    await add_rate(fees, prop, "2.00", "2026-01-01")
+    monthly = contract(prop)  # from 16 November
+    async with fees.ctx.db.sessions() as session:
+        await apply_contract(session, monthly, "signed")
+        await session.commit()
+    await run_to_end(fees, prop, "2026-11")
+    terminated = contract(
+        prop,
+        contract_id=monthly.contract_id,
+        terminated_on=date(2026, 11, 10),
+        at=datetime(2026, 11, 20, tzinfo=UTC),
+    )
+    async with fees.ctx.db.sessions() as session:
+        await apply_contract(session, terminated, "terminated")
+        await session.commit()
+    assert await rents_of(fees, monthly.contract_id) == [("2026-11", Decimal("1500.00"), "voided")]
+    assert await balances_of(fees, prop) == {monthly.contract_id: "0.00"}

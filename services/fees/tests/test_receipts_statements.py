@@ -46,6 +46,7 @@ async def test_receipt_numbers_are_gapless_per_property_under_concurrent_payment
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     text = pdf_text(r.content)
     assert first["receipt_number"] in text and "收據" in text and "30.00" in text
+    assert "現金 Cash" in text  # the method as the statement prints it too
     # another property's user sees neither the payment nor its receipt
     r = await fees.client.get(
         f"/v1/payments/{first['id']}/receipt.pdf", headers=auth(fees, "fees", property_ids=[other])
@@ -104,6 +105,9 @@ async def test_statement_opening_plus_lines_is_closing(fees: RunningApp) -> None
     text = pdf_text(r.content)
     assert "月結單" in text and "維修" in text and "155.00" in text
     assert acct["unit_number"] in text
+    # a payment's line prints its method as the receipt does, not the code the API answers
+    assert [x["description"] for x in s["lines"] if x["kind"] == "payment"] == ["cash", "cash"]
+    assert text.count("現金 Cash") == 2 and "cash" not in text
 
     bad = await fees.client.get(
         f"/v1/accounts/{unit}/statement", params={"from": days(0), "to": days(-1)}

@@ -6,7 +6,12 @@
   month's run, or its event late) has that period's rent raised at once (``charge_missed_rents``),
   so no period the lease owes is skipped.
 - A termination keeps the day and voids the rent charges of periods starting after it (paid
-  ones become credit); the charge of the month it falls in stays.
+  ones become credit). The rent already raised for the period the day falls in (a month, or a
+  quarter) is brought to what ``rent_due`` gives for the shortened lease, the rule the run
+  uses (``reprice_last_period``): voided and raised again at the new amount (only voided, for
+  a lease terminated before its start), if nothing has been paid on it. One paid in whole or
+  in part is left as it is (logged): fees has no credit line to give back the difference
+  with, and voiding it would move its payment around.
 - A signed venue booking opens its account (holder ``booking``) and raises the venue management
   fee at once, due on the day of signing; once per booking (``source_ref``), whatever replays.
 - A signed booking cancelled before its start voids that fee (paid, it becomes the booking
@@ -80,6 +85,7 @@ async def apply_contract(
     await charge_missed_rents(session, contract, actor=change.actor)
     if contract.terminated_on is not None:
         await cancel_after(session, contract, actor=change.actor)
+        await reprice_last_period(session, contract, actor=change.actor)
     return contract
 
 
@@ -110,6 +116,91 @@ async def cancel_after(session: AsyncSession, contract: LeaseContract, actor: st
             )
             voided += 1
     return voided
+
+
+async def reprice_last_period(
+    session: AsyncSession, contract: LeaseContract, *, actor: str | None
+) -> Charge | None:
+    """Bring the rent already raised for the period the contract's last day falls in to what
+    ``rent_due`` gives now (the run's rule), by voiding it and raising the corrected one (same
+    period and due date); returns that new charge, or None if none was raised.
+
+    The period is the latest one at or before the last day's month the account has a live (not
+    voided) rent for. A lease terminated before its start owes nothing: that rent is voided
+    and nothing raised. Nothing changes if it already has the rule's amount (so a replayed
+    event, or a restart, changes nothing), if the rule charges nothing for that period (a rent
+    raised by hand for another month), or if anything has been paid on it (logged
+    ``terminated_rent_paid``: see the module).
+    """
+    account = await lock_account(session, contract.account_id)
+    assert account is not None
+    charge = await session.scalar(
+        select(Charge)
+        .where(
+            Charge.account_id == account.id,
+            Charge.kind == ChargeKind.rent.value,
+            Charge.status != ChargeStatus.voided.value,
+            Charge.period.is_not(None),
+            Charge.period <= contract.last_day.strftime("%Y-%m"),
+        )
+        .order_by(Charge.period.desc())
+        .limit(1)
+    )
+    if charge is None:
+        return None
+    assert charge.period is not None
+    await session.refresh(charge)  # as it is now that the account is ours
+    amount = rent_due(
+        start=contract.start_date,
+        last_day=contract.last_day,
+        rent=contract.rent,
+        cycle=contract.billing_cycle,
+        period=charge.period,
+    )
+    never_ran = contract.last_day < contract.start_date  # the rule charges it nothing at all
+    if amount == charge.amount or (amount is None and not never_ran):
+        return None
+    if charge.paid_amount > 0:
+        log.warning(
+            "terminated_rent_paid",
+            contract_id=contract.contract_id,
+            charge_id=charge.id,
+            period=charge.period,
+            charged=str(charge.amount),
+            due=str(amount),
+        )
+        return None
+    await void_locked(
+        session,
+        account,
+        charge,
+        f"contract terminated on {contract.last_day.isoformat()}: "
+        f"rent {charge.period} is now {amount or '0.00'}",
+        actor=actor,
+    )
+    if amount is None:
+        log.info("terminated_rent_voided", contract_id=contract.contract_id, period=charge.period)
+        return None
+    corrected = await post_charge(
+        session,
+        ChargeIn(
+            unit_id=account.unit_id,
+            kind=ChargeKind.rent,
+            amount=amount,
+            due_date=charge.due_date,
+            period=charge.period,
+            description=charge.description,
+        ),
+    )
+    corrected.posted_by = actor
+    log.info(
+        "terminated_rent_repriced",
+        contract_id=contract.contract_id,
+        period=charge.period,
+        was=str(charge.amount),
+        now=str(amount),
+    )
+    return corrected
 
 
 async def charge_missed_rents(

@@ -8,17 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fees.accounts.models import Account
 from fees.charges.models import Charge
 from fees.payments.models import Payment
-from fees.pdf import render
+from fees.pdf import method_label, render
 from propops.timezones import local_date
-
-METHODS = {
-    "cash": "現金 Cash",
-    "bank_transfer": "銀行轉賬 Bank transfer",
-    "card": "信用卡 Card",
-    "cheque": "支票 Cheque",
-    "autopay": "自動轉賬 Autopay",
-    "other": "其他 Other",
-}
 
 
 async def receipt_pdf(session: AsyncSession, payment: Payment) -> bytes:
@@ -46,7 +37,7 @@ async def receipt_pdf(session: AsyncSession, payment: Payment) -> bytes:
             ("收據編號 Receipt no.", payment.receipt_number or "-"),
             ("單位 Unit", f"{account.property_code} {account.building} {account.unit_number}"),
             ("金額 Amount", f"{payment.amount:,.2f}"),
-            ("付款方式 Method", METHODS.get(payment.method, payment.method)),
+            ("付款方式 Method", method_label(payment.method)),
             ("付款日期 Paid on", local_date(payment.paid_at, account.time_zone).isoformat()),
             ("參考 Reference", payment.reference or "-"),
         ],

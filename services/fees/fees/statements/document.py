@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fees.pdf import render
-from fees.statements.schemas import StatementOut
+from fees.pdf import method_label, render
+from fees.statements.schemas import LineKind, StatementOut
 
 
 def _amount(value: object) -> str:
@@ -28,7 +28,9 @@ def statement_pdf(s: StatementOut) -> bytes:
         rows.append(
             [
                 line.date.isoformat(),
-                line.description,
+                method_label(line.description)
+                if line.kind == LineKind.payment
+                else line.description,
                 line.reference or "",
                 _amount(line.debit),
                 _amount(line.credit),

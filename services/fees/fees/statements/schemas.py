@@ -17,7 +17,10 @@ class StatementLine(BaseModel):
     date: dt.date = Field(description="a charge's due date; a payment's day in the unit's zone")
     kind: LineKind
     id: str = Field(description="the charge's or the payment's id")
-    description: str
+    description: str = Field(
+        description="a charge's description (or kind); a payment's method code, e.g. cash "
+        "(the PDF prints it as the receipt does, 現金 Cash)"
+    )
     reference: str | None = Field(description="a charge's period, a payment's receipt number")
     debit: MoneyOut | None = Field(description="charged")
     credit: MoneyOut | None = Field(description="paid")
