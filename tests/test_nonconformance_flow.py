@@ -132,6 +132,7 @@ async def test_nonconformance_loop_with_a_restart(make_system) -> None:
             "department": "greening",
             "inspections": 1,
             "raised": 1,
+            "rectified": 1,  # twice, the one nonconformance
             "verified": 2,  # failed once, then passed
             "closed": 1,
             "open": 0,

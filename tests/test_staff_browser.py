@@ -8,6 +8,7 @@ neither the approval nor the roster's changes. Screenshots
 
 from __future__ import annotations
 
+import re
 import time as clock
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -66,7 +67,13 @@ def setup(office: Office) -> dict[str, str]:
         leave_day = later.astimezone(HK).date().isoformat()
         r = c.post(
             f"{FD}/leave-requests",
-            json={"user": "clerk", "from": leave_day, "to": leave_day, "kind": "annual"},
+            json={
+                "property_id": pid,
+                "user": "clerk",
+                "from": leave_day,
+                "to": leave_day,
+                "kind": "annual",
+            },
             headers=clerk,
         )
         assert r.status_code == 201, r.text
@@ -107,7 +114,7 @@ def story(browser, office: Office, data: dict[str, str]) -> None:
     assert told in note.inner_text()
     screenshot(boss, "desk-staff-leave-notification")
     note.locator("button").click()
-    boss.wait_for_url("**/staff/leave")
+    boss.wait_for_url(re.compile(rf"/staff/leave\?property_id={pid}$"))
     # --- the supervisor approves the leave, then sees the shift it uncovers -------------------
     row = f"[data-leave-id='{data['leave']}']"
     boss.wait_for_selector(row)

@@ -70,7 +70,7 @@ def test_a_signed_daily_review_tells_the_managers_of_the_property() -> None:
     )
 
 
-def test_a_leave_request_tells_the_desks_supervisor_and_the_managers() -> None:
+def test_a_leave_request_tells_the_supervisors_and_managers_of_its_property() -> None:
     from datetime import date
 
     from gateway.portal.routes.notifications import link_of
@@ -78,6 +78,7 @@ def test_a_leave_request_tells_the_desks_supervisor_and_the_managers() -> None:
 
     asked = LeaveRequested(
         leave_id="l1",
+        property_id="p-a",
         user="clerk",
         date_from=date(2026, 11, 30),
         date_to=date(2026, 12, 1),
@@ -86,16 +87,25 @@ def test_a_leave_request_tells_the_desks_supervisor_and_the_managers() -> None:
         requested_at=NOW,
     )
     drafts = drafts_for(asked, new_event(asked))
+    # the clerk's property only: a supervisor limited to another property hears nothing of it
     assert [(d.audience, d.property_id, d.kind) for d in drafts] == [
-        ("supervisor", None, "leave_requested"),
-        ("manager", None, "leave_requested"),
+        ("supervisor", "p-a", "leave_requested"),
+        ("manager", "p-a", "leave_requested"),
     ]
     d = drafts[0]
     assert text_of(d.kind, d.params) == "Leave requested for clerk: 2026-11-30 to 2026-12-01"
     assert text_of(d.kind, d.params, translations("zh-Hant").gettext) == (
         "clerk 申請請假：2026-11-30 至 2026-12-01"
     )
-    assert link_of({"kind": d.kind, "params": d.params, "property_id": None}) == "/staff/leave"
+    assert link_of({"kind": d.kind, "params": d.params, "property_id": "p-a"}) == (
+        "/staff/leave?property_id=p-a"
+    )
+    # an event from before leave had a property: every property's supervisors and managers
+    old = asked.model_copy(update={"property_id": None})
+    assert [(d.audience, d.property_id) for d in drafts_for(old, new_event(old))] == [
+        ("supervisor", None),
+        ("manager", None),
+    ]
 
 
 def test_a_visitor_for_a_department_tells_it_when_expected_and_when_arrived() -> None:

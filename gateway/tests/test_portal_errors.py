@@ -286,6 +286,7 @@ FEATURE_MESSAGES: list[tuple[int, str, tuple[str, ...]]] = [
     (409, "mary already has leave requested from 2026-12-01 to 2026-12-03", ("mary",)),
     (403, "no one decides on their own leave", ()),
     (403, "only mary or whoever entered the request cancels it", ("mary",)),
+    (422, "user 'mary' does not work at property HKA", ("mary", "HKA")),
     (409, "course code FIRE-01 is taken", ("FIRE-01",)),
     (422, "training course 3a4b does not exist", ("3a4b",)),
     (422, "attended_on is in the future", ()),

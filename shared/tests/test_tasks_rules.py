@@ -37,7 +37,7 @@ from propops.migrations import upgrade
 from propops.tasks import service as rules
 from propops.tasks import task_feature
 from propops.tasks.handlers import task_subscriptions
-from propops.tasks.models import Task
+from propops.tasks.models import Task, TaskHistory
 from propops.testing.tasks import complaint
 
 DEPT = "engineering"
@@ -376,6 +376,62 @@ async def test_get_is_scoped_to_the_department_and_property(db: Database) -> Non
         assert (
             await s.scalars(rules.list_query(DEPT, ALL, rules.LIST.query(status="completed")))
         ).all() == []
+
+
+async def test_a_completion_reopened_later_stays_in_its_windows_list(db: Database) -> None:
+    """``completed_from``/``completed_before``: completed within the window, whether or not
+    reopened since (the daily review's count of a day's completed work); one completion must
+    fall within both bounds."""
+    task = await task_in(db, "completed")
+    async with db.sessions() as s:
+        [done_at] = (
+            await s.scalars(
+                select(TaskHistory.at).where(
+                    TaskHistory.task_id == task.id, TaskHistory.action == "completed"
+                )
+            )
+        ).all()
+    done_at = done_at if done_at.tzinfo else done_at.replace(tzinfo=UTC)
+    window = {
+        "completed_from": done_at - timedelta(minutes=1),
+        "completed_before": done_at + timedelta(minutes=1),
+    }
+
+    async def listed(**filters: object) -> list[str]:
+        async with db.sessions() as s:
+            query = rules.LIST.query(**filters)
+            return [t.id for t in (await s.scalars(rules.list_query(DEPT, ALL, query))).all()]
+
+    assert await listed(**window) == [task.id]
+    await act(db, task.id, "reopen")  # completed_at cleared: the day's completion still counts
+    assert await listed(**window) == [task.id]
+    assert await listed(completed_from=window["completed_from"]) == [task.id]
+    assert await listed(completed_before=window["completed_before"]) == [task.id]
+    # a window before it or after it: not listed
+    assert await listed(completed_before=window["completed_from"]) == []
+    assert await listed(completed_from=window["completed_before"]) == []
+    later = done_at + timedelta(hours=1)
+    assert await listed(completed_from=later, completed_before=later + timedelta(hours=1)) == []
+    # completed two hours earlier, and again now: an hour between them holds no completion,
+    # though each bound alone matches one of the two
+    async with db.sessions() as s:
+        first = await s.scalar(
+            select(TaskHistory).where(
+                TaskHistory.task_id == task.id, TaskHistory.action == "completed"
+            )
+        )
+        assert first is not None
+        first.at = done_at - timedelta(hours=2)
+        await s.commit()
+    await act(db, task.id, "start")
+    await act(db, task.id, "complete")
+    between = {
+        "completed_from": done_at - timedelta(hours=1, minutes=30),
+        "completed_before": done_at - timedelta(minutes=30),
+    }
+    assert await listed(completed_from=between["completed_from"]) == [task.id]
+    assert await listed(completed_before=between["completed_before"]) == [task.id]
+    assert await listed(**between) == []
 
 
 # --- the front desk's events -------------------------------------------------------------

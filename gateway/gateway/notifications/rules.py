@@ -96,8 +96,8 @@ def drafts_for(payload: BaseModel, event: CloudEvent) -> list[Draft]:
         kind = VISIT_KINDS[verb]
         return [Draft(payload.host_department, payload.property_id, kind, params)]
     if isinstance(payload, LeaveRequested):
-        # the desk's supervisor (a front-desk role) and the managers decide it; leave is not of
-        # one property, so every property's supervisor and manager hears of it
+        # the desk's supervisor (a front-desk role) and the managers of the clerk's property
+        # decide it (an event without a property: every property's hear of it)
         params = {
             "leave_id": payload.leave_id,
             "user": payload.user,
@@ -105,7 +105,10 @@ def drafts_for(payload: BaseModel, event: CloudEvent) -> list[Draft]:
             "date_to": payload.date_to.isoformat(),
             "leave_kind": payload.kind,
         }
-        return [Draft(role, None, "leave_requested", params) for role in ("supervisor", "manager")]
+        return [
+            Draft(role, payload.property_id, "leave_requested", params)
+            for role in ("supervisor", "manager")
+        ]
     if isinstance(payload, ComplaintOverdue):
         params = {
             "complaint_id": payload.complaint_id,

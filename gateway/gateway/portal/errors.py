@@ -388,6 +388,7 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("%(user)s already has leave %(leave_status)s from %(start)s to %(end)s"),
     N_("no one decides on their own leave"),
     N_("only %(user)s or whoever entered the request cancels it"),
+    N_("user %(username)s does not work at property %(property_code)s"),
     N_("course code %(code)s is taken"),
     N_("training course %(course_id)s does not exist"),
     N_("attended_on is in the future"),

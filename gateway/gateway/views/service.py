@@ -259,12 +259,8 @@ async def daily_review(
                 f"{dept}_completed",
                 dept,
                 path,
-                {
-                    **scope,
-                    "completed_from": since,
-                    "completed_before": until,
-                    "status": "completed",
-                },
+                # completed that day, whether or not reopened since (the task's history)
+                {**scope, "completed_from": since, "completed_before": until},
                 token=token,
             ),
         ]

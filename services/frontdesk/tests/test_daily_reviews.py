@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from frontdesk.app import create_app
+from frontdesk.nonconformances.models import Nonconformance
 from frontdesk.settings import FrontdeskSettings
 from propops.messaging.models import OutboxRow
 from propops.testing.fixtures import RunningApp, token_for
@@ -196,3 +197,63 @@ def test_day_window_across_daylight_saving() -> None:
     since, until = day_window(date(2026, 3, 8), "America/New_York")  # spring forward
     assert since == datetime(2026, 3, 8, 5, tzinfo=UTC)
     assert until - since == timedelta(hours=23)
+
+
+async def _failed_daily_item(fd: RunningApp, prop: str, code: str) -> str:
+    """A daily round with one failed item of the desk's own: its nonconformance's id."""
+    r = await fd.client.get(
+        "/v1/inspection-templates", params={"property_id": prop, "department": "daily"}
+    )
+    [daily] = r.json()["items"]
+    r = await fd.client.post(
+        "/v1/inspections", json={"template_id": daily["id"], "property_id": prop}
+    )
+    rid = r.json()["id"]
+    results = [
+        {"code": i["code"], "result": "fail" if i["code"] == code else "na", "note": "x"}
+        for i in daily["items"]
+    ]
+    r = await fd.client.post(f"/v1/inspections/{rid}/results", json={"items": results})
+    assert r.status_code == 200, r.text
+    r = await fd.client.post(f"/v1/inspections/{rid}/submit")
+    assert r.status_code == 200, r.text
+    [nc_id] = r.json()["nonconformance_ids"]
+    return nc_id
+
+
+async def test_a_past_day_counts_nonconformances_open_at_its_end(fd: RunningApp) -> None:
+    """Open at the end of the reviewed day: one raised after it is not counted; one raised
+    before and closed after it is; the day's rectified ones are counted."""
+    prop = (await fd.client.post("/v1/properties", json={"code": "DRN", "name": "N"})).json()
+    today = today_in(prop["time_zone"])
+    yesterday = today - timedelta(days=1)
+
+    async def desk(day: date) -> dict[str, int]:
+        r = await fd.client.get(
+            "/v1/reports/day", params={"property_id": prop["id"], "date": day.isoformat()}
+        )
+        assert r.status_code == 200, r.text
+        [row] = [i for i in r.json()["inspections"] if i["department"] == "frontdesk"] or [{}]
+        return row
+
+    raised = await _failed_daily_item(fd, prop["id"], "notice_boards")
+    assert await desk(yesterday) == {}  # raised today: nothing of it yesterday
+    now = await desk(today)
+    assert (now["raised"], now["open"], now["rectified"], now["closed"]) == (1, 1, 0, 0)
+
+    r = await fd.client.post(f"/v1/nonconformances/{raised}/rectify", json={"notes": "new one"})
+    assert r.status_code == 200, r.text
+    r = await fd.client.post(f"/v1/nonconformances/{raised}/verify", json={"passed": True})
+    assert r.json()["status"] == "closed", r.text
+    now = await desk(today)
+    assert (now["rectified"], now["verified"], now["closed"], now["open"]) == (1, 1, 1, 0)
+
+    # as if raised three days ago and closed today: open at the end of yesterday
+    async with fd.ctx.db.sessions() as session:
+        nc = await session.get(Nonconformance, raised)
+        assert nc is not None
+        nc.created_at = nc.created_at - timedelta(days=3)
+        await session.commit()
+    then = await desk(yesterday)
+    assert (then["raised"], then["open"], then["rectified"], then["closed"]) == (0, 1, 0, 0)
+    assert (await desk(today))["open"] == 0

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from frontdesk.app import create_app
+from frontdesk.leave_requests.models import LeaveRequest
 from frontdesk.settings import FrontdeskSettings
 from frontdesk.training.service import add_months
 from propops.testing.events import outbox_data
@@ -179,6 +180,7 @@ async def test_approved_leave_uncovers_shifts_until_reassigned(fd: RunningApp) -
     )
 
     body = {
+        "property_id": prop,
         "user": "amy",
         "from": "2026-12-07",
         "to": "2026-12-08",
@@ -212,6 +214,7 @@ async def test_approved_leave_uncovers_shifts_until_reassigned(fd: RunningApp) -
         "2026-12-08",
     )
     assert told["kind"] == "annual" and told["requested_by"] == "amy"
+    assert told["property_id"] == prop == leave["property_id"]
     # requested only: nothing uncovered yet; the desk may not approve, nor anyone their own leave
     assert (await ok(c.get("/v1/staff-shifts", params={"uncovered": "true"})))["total"] == 0
     r = await c.post(f"/v1/leave-requests/{leave['id']}/approve", json={}, headers=amy)
@@ -283,7 +286,13 @@ async def test_approved_leave_uncovers_shifts_until_reassigned(fd: RunningApp) -
     sick = await ok(
         c.post(
             "/v1/leave-requests",
-            json={"user": "amy", "from": "2026-12-16", "to": "2026-12-16", "kind": "sick"},
+            json={
+                "property_id": prop,
+                "user": "amy",
+                "from": "2026-12-16",
+                "to": "2026-12-16",
+                "kind": "sick",
+            },
         ),
         201,
     )
@@ -298,7 +307,13 @@ async def test_approved_leave_uncovers_shifts_until_reassigned(fd: RunningApp) -
     other = await ok(
         c.post(
             "/v1/leave-requests",
-            json={"user": "ben", "from": "2026-12-20", "to": "2026-12-21", "kind": "personal"},
+            json={
+                "property_id": prop,
+                "user": "ben",
+                "from": "2026-12-20",
+                "to": "2026-12-21",
+                "kind": "personal",
+            },
         ),
         201,
     )
@@ -317,6 +332,78 @@ async def test_approved_leave_uncovers_shifts_until_reassigned(fd: RunningApp) -
     assert r.status_code == 409 and r.json()["current_state"] == "refused"
     listed = await ok(c.get("/v1/leave-requests", params={"status": "approved"}))
     assert [x["id"] for x in listed["items"]] == [leave["id"]]
+
+
+async def test_leave_is_seen_and_decided_by_property(fd: RunningApp) -> None:
+    """A supervisor limited to property A neither lists, reads nor decides leave asked at B;
+    a request without a property (made before leave had one) is for all-property users only."""
+    a, b = await a_property(fd, "HKA"), await a_property(fd, "HKB")
+    await known_user(fd, "sam", "frontdesk", "supervisor", property_ids=[a])
+    await known_user(fd, "cal", "frontdesk", property_ids=[b])
+    c = fd.client
+    day = {"from": "2027-01-11", "to": "2027-01-12", "kind": "annual"}
+    asks = "/v1/leave-requests"
+    at_a = await ok(c.post(asks, json={**day, "property_id": a, "user": "amy"}), 201)
+    at_b = await ok(c.post(asks, json={**day, "property_id": b, "user": "ben"}), 201)
+    # a request names its property, one that exists, where the clerk may work
+    problem(await c.post("/v1/leave-requests", json={**day, "user": "cal"}), 422, "property_id")
+    problem(
+        await c.post("/v1/leave-requests", json={**day, "property_id": "nope", "user": "cal"}),
+        422,
+        "property_id",
+    )
+    problem(
+        await c.post("/v1/leave-requests", json={**day, "property_id": a, "user": "cal"}),
+        422,
+        "user",
+    )
+    async with fd.ctx.db.sessions() as session:  # a request from before leave had a property
+        old = LeaveRequest(
+            user="cal",
+            date_from=date(2026, 1, 5),
+            date_to=date(2026, 1, 5),
+            kind="sick",
+            status="requested",
+            requested_by="cal",
+        )
+        session.add(old)
+        await session.commit()
+        old_id = old.id
+
+    sam = auth(fd, "frontdesk", "supervisor", user="sam", property_ids=[a])
+    mine = await ok(c.get("/v1/leave-requests", headers=sam))
+    assert [x["id"] for x in mine["items"]] == [at_a["id"]]
+    only_b = await ok(c.get("/v1/leave-requests", params={"property_id": b}, headers=sam))
+    assert only_b["total"] == 0
+    for path in (at_b["id"], old_id):
+        problem(await c.get(f"/v1/leave-requests/{path}", headers=sam), 403, "property_id")
+        problem(
+            await c.post(f"/v1/leave-requests/{path}/approve", json={}, headers=sam),
+            403,
+            "property_id",
+        )
+        problem(
+            await c.post(f"/v1/leave-requests/{path}/refuse", json={"reason": "busy"}, headers=sam),
+            403,
+            "property_id",
+        )
+    # nor asks for leave at B (403), while at A he decides as before
+    r = await c.post(
+        "/v1/leave-requests", json={**day, "property_id": b, "user": "amy"}, headers=sam
+    )
+    problem(r, 403, "property_id")
+    yes = await ok(c.post(f"/v1/leave-requests/{at_a['id']}/approve", json={}, headers=sam))
+    assert yes["status"] == "approved"
+    # a manager of every property sees all three, the old one without a property
+    boss = auth(fd, "manager", user="boss")
+    every = await ok(c.get("/v1/leave-requests", headers=boss))
+    got = {x["id"]: x["property_id"] for x in every["items"]}
+    assert got == {at_a["id"]: a, at_b["id"]: b, old_id: None}
+    assert (await ok(c.get(f"/v1/leave-requests/{at_b['id']}", headers=boss)))["user"] == "ben"
+    no = await ok(
+        c.post(f"/v1/leave-requests/{old_id}/refuse", json={"reason": "late"}, headers=boss)
+    )
+    assert no["status"] == "refused"
 
 
 async def test_clock_in_late_and_absent(fd: RunningApp) -> None:
@@ -454,7 +541,13 @@ async def test_the_supervisor_runs_the_roster_and_decides_leave(fd: RunningApp) 
     assert out["clocked_out_by"] == "amy"
 
     # leave: the supervisor or a manager decides, never on their own
-    leave = {"user": "amy", "from": "2026-12-28", "to": "2026-12-28", "kind": "personal"}
+    leave = {
+        "property_id": prop,
+        "user": "amy",
+        "from": "2026-12-28",
+        "to": "2026-12-28",
+        "kind": "personal",
+    }
     first = await ok(c.post("/v1/leave-requests", json=leave, headers=amy), 201)
     problem(
         await c.post(f"/v1/leave-requests/{first['id']}/approve", json={}, headers=ben),
@@ -594,6 +687,35 @@ async def test_training_due(fd: RunningApp) -> None:
     problem(await c.get("/v1/training-due", params={"property_id": "nope"}), 422, "property_id")
     records = await ok(c.get("/v1/training-records", params={"user": "amy"}))
     assert records["total"] == 2
+
+
+async def test_training_is_seen_by_property(fd: RunningApp) -> None:
+    """A user limited to property A sees the courses of A and those for every property, and
+    only their records; B's course is 403 to read or record."""
+    a, b = await a_property(fd, "HKA"), await a_property(fd, "HKB")
+    c = fd.client
+    courses = {}
+    for code, prop in (("ALL", None), ("A1", a), ("B1", b)):
+        body = {"code": code, "name": code, "kind": "induction", "property_id": prop}
+        courses[code] = (await ok(c.post("/v1/training-courses", json=body), 201))["id"]
+    on = (today_in("Asia/Hong_Kong") - timedelta(days=3)).isoformat()
+    records = {}
+    for code in courses:
+        body = {"course_id": courses[code], "user": "amy", "attended_on": on}
+        records[code] = (await ok(c.post("/v1/training-records", json=body), 201))["id"]
+
+    sam = auth(fd, "frontdesk", "supervisor", user="sam", property_ids=[a])
+    seen = await ok(c.get("/v1/training-courses", headers=sam))
+    assert [x["code"] for x in seen["items"]] == ["A1", "ALL"]
+    seen = await ok(c.get("/v1/training-records", params={"user": "amy"}, headers=sam))
+    assert {x["id"] for x in seen["items"]} == {records["ALL"], records["A1"]}
+    problem(await c.get(f"/v1/training-courses/{courses['B1']}", headers=sam), 403, "property_id")
+    assert (await ok(c.get(f"/v1/training-courses/{courses['ALL']}", headers=sam)))["code"] == "ALL"
+    body = {"course_id": courses["B1"], "user": "amy", "attended_on": on}
+    problem(await c.post("/v1/training-records", json=body, headers=sam), 403, "property_id")
+    # someone who sees every property: all three, and all the records
+    everyone = await ok(c.get("/v1/training-records", params={"user": "amy"}))
+    assert everyone["total"] == 3
 
 
 def test_add_months_keeps_the_end_of_month() -> None:

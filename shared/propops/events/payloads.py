@@ -400,9 +400,11 @@ class DailyReviewSigned(BaseModel):
 
 class LeaveRequested(BaseModel):
     """frontdesk: leave was asked for a desk clerk (whole days, ``date_from`` to ``date_to``
-    inclusive); the desk's supervisor and the managers, who decide it, are told."""
+    inclusive) at ``property_id``; that property's supervisors and managers, who decide it, are
+    told (none: an event from before leave had a property, told to every property's)."""
 
     leave_id: str
+    property_id: str | None = None
     user: str
     date_from: date
     date_to: date

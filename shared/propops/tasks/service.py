@@ -47,7 +47,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import structlog
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propops.auth import Principal, check_property, scope_to_properties
@@ -342,15 +342,16 @@ LIST = ListSpec(
         ),
         Filter(
             "completed_from",
-            where=from_instant(Task.completed_at),
+            where=lambda value: completed_within(value, None),
             type=datetime,
-            description="completed (last) at or after this instant",
+            description="completed at or after this instant (with `completed_before`: within "
+            "the window), whether or not reopened since",
         ),
         Filter(
             "completed_before",
-            where=before_instant(Task.completed_at),
+            where=lambda value: completed_within(None, value),
             type=datetime,
-            description="completed (last) before this instant",
+            description="completed before this instant, whether or not reopened since",
         ),
     ),
     sort={
@@ -366,13 +367,39 @@ LIST = ListSpec(
 )
 
 
+def _as_utc(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def completed_within(start: datetime | None, end: datetime | None) -> ColumnElement[bool]:
+    """The task was completed at least once from ``start`` (included) to ``end`` (excluded):
+    a completion line of its history, which a reopening keeps (it clears ``completed_at``), so
+    a day's completions stay counted when the work is reopened later."""
+    line = select(TaskHistory.seq).where(
+        TaskHistory.task_id == Task.id, TaskHistory.action == COMPLETED
+    )
+    if start is not None:
+        line = line.where(TaskHistory.at >= _as_utc(start))
+    if end is not None:
+        line = line.where(TaskHistory.at < _as_utc(end))
+    return line.exists()
+
+
+COMPLETION_WINDOW = ("completed_from", "completed_before")
+
+
 def list_query(
     department: str, principal: Principal, query: ListQuery | None = None
 ) -> Select[tuple[Task]]:
     stmt = select(Task).where(Task.department == department)
     query = query or LIST.query()
-    if query.filters.get("assignee") == "me":
-        query = replace(query, filters={**query.filters, "assignee": principal.username})
+    filters = dict(query.filters)
+    if filters.get("assignee") == "me":
+        filters["assignee"] = principal.username
+    if all(name in filters for name in COMPLETION_WINDOW):  # one completion within both bounds
+        start, end = (filters.pop(name) for name in COMPLETION_WINDOW)
+        stmt = stmt.where(completed_within(start, end))
+    query = replace(query, filters=filters)
     return LIST.apply(scope_to_properties(stmt, Task.property_id, principal), query)
 
 

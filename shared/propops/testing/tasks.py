@@ -63,6 +63,7 @@ async def known_user(
     active: bool = True,
     version: int = 1,
     user_id: str | None = None,
+    property_ids: list[str] | None = None,
 ) -> CloudEvent:
     """Publish the gateway's event about a user (as the gateway would) and wait until the
     service's copy of the users has it."""
@@ -70,7 +71,7 @@ async def known_user(
         user_id=user_id or username,
         username=username,
         roles=list(roles),
-        property_ids=[],
+        property_ids=property_ids or [],
         active=active,
         version=version,
         changed_at=datetime.now(UTC),

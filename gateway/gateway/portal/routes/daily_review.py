@@ -49,8 +49,7 @@ def _links(user: PortalUser, view: dict[str, Any]) -> dict[str, Any]:
             f"{key}_from": window["since"],
             f"{key}_before": window["until"],
         }
-        if which == "completed":
-            query["status"] = "completed"
+        # completed that day, whether or not reopened since: as the view counts them
         return "/tasks?" + urlencode(query)
 
     return {

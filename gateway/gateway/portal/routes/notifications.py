@@ -35,7 +35,8 @@ def link_of(n: dict[str, Any]) -> str:
     if n["kind"] == "callback_due":
         return "/callbacks"
     if n["kind"] == "leave_requested":
-        return "/staff/leave"
+        where = n.get("property_id")  # the clerk's property (none: an old request)
+        return f"/staff/leave?property_id={where}" if where else "/staff/leave"
     if n["kind"] == "daily_review_signed" and n.get("property_id"):
         return f"/daily-review?property_id={n['property_id']}&date={p.get('date', '')}"
     if p.get("complaint_id"):

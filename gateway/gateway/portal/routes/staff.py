@@ -252,7 +252,13 @@ async def _leave(
         idem=new_idempotency_key(),
         form=form
         or FormState(
-            values={"user": user.principal.username, "from": today, "to": today, "kind": "annual"}
+            values={
+                "property_id": ctx["property_id"],
+                "user": user.principal.username,
+                "from": today,
+                "to": today,
+                "kind": "annual",
+            }
         ),
     )
     return ctx
@@ -268,7 +274,7 @@ async def leave_page(request: Request, user: PortalUser = Depends(page_user)) ->
 async def request_leave(request: Request, user: PortalUser = Depends(form_user)) -> Response:
     _require(user, write=True)
     values = _values(await request.form())
-    body = {k: values.get(k, "") for k in ("user", "from", "to", "kind")}
+    body = {k: values.get(k, "") for k in ("property_id", "user", "from", "to", "kind")}
     if values.get("reason"):
         body["reason"] = values["reason"]
     try:

@@ -26,8 +26,9 @@ async def request_leave(
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> JSONResponse:
-    """Ask for leave for a front-desk user (whole days, ``from`` to ``to`` inclusive); 409 if
-    it overlaps another requested or approved leave of theirs. Honours ``Idempotency-Key``."""
+    """Ask for leave for a front-desk user at a property (whole days, ``from`` to ``to``
+    inclusive); 409 if it overlaps another requested or approved leave of theirs. Honours
+    ``Idempotency-Key``."""
 
     async def create() -> LeaveOut:
         return LeaveOut.model_validate(await service.request(session, data, principal))
@@ -38,16 +39,22 @@ async def request_leave(
 @router.get("/leave-requests", response_model=Page[LeaveOut])
 async def list_leave(
     query: ListQuery = Depends(service.LIST.dependency),
+    principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> Page[LeaveOut]:
-    return await paginate(session, service.list_query(query), query.page, LeaveOut.model_validate)
+    """The requests of the properties the user sees."""
+    stmt = service.list_query(query, principal)
+    return await paginate(session, stmt, query.page, LeaveOut.model_validate)
 
 
 @router.get("/leave-requests/{leave_id}", response_model=LeaveOut)
 async def get_leave(
-    leave_id: str, response: Response, session: AsyncSession = Depends(get_session)
+    leave_id: str,
+    response: Response,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
 ) -> LeaveOut:
-    leave = await service.get(session, leave_id)
+    leave = await service.get(session, leave_id, principal)
     set_etag(response, leave.version)
     return LeaveOut.model_validate(leave)
 
@@ -63,7 +70,7 @@ async def cancel(
 ) -> LeaveOut:
     """By the user or whoever entered it; an approved leave's shifts are covered again."""
     expected = expected_version(data.version, if_match)
-    leave = await service.get(session, leave_id)
+    leave = await service.get(session, leave_id, principal)
     async with guard(session, leave, expected, noun="leave request"):
         await service.cancel(session, leave, principal)
     await session.commit()
@@ -80,11 +87,12 @@ async def approve(
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> LeaveOut:
-    """By the desk's supervisor or a manager (403 for anyone else, and for one's own leave).
+    """By the desk's supervisor or a manager who sees its property (403 for anyone else, and
+    for one's own leave).
     The user's scheduled shifts on those days become ``uncovered``
     (``GET /v1/staff-shifts?uncovered=true``) until reassigned or cancelled."""
     expected = expected_version(data.version, if_match)
-    leave = await service.get(session, leave_id)
+    leave = await service.get(session, leave_id, principal)
     async with guard(session, leave, expected, noun="leave request"):
         await service.approve(session, leave, principal)
     await session.commit()
@@ -103,7 +111,7 @@ async def refuse(
 ) -> LeaveOut:
     """By the desk's supervisor or a manager (never for their own leave), with the reason."""
     expected = expected_version(data.version, if_match)
-    leave = await service.get(session, leave_id)
+    leave = await service.get(session, leave_id, principal)
     async with guard(session, leave, expected, noun="leave request"):
         await service.refuse(session, leave, data.reason, principal)
     await session.commit()

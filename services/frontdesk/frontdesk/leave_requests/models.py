@@ -1,11 +1,11 @@
-"""Leave of the front desk's staff (請假): requested, then approved or refused by the supervisor
-(or cancelled). Whole days, ``date_from`` to ``date_to`` inclusive."""
+"""Leave of the front desk's staff (請假) at a property: requested, then approved or refused by the
+supervisor (or cancelled). Whole days, ``date_from`` to ``date_to`` inclusive."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.db import Base
@@ -22,6 +22,9 @@ class LeaveRequest(IdMixin, TimestampMixin, Base):
         Index("ix_leave_requests_user_from", "user", "date_from"),
     )
 
+    # the property whose desk the clerk works at (required on new requests; None: a request
+    # made before leave had a property, seen only by users who see every property)
+    property_id: Mapped[str | None] = mapped_column(ForeignKey("properties.id"), index=True)
     user: Mapped[str] = mapped_column(String(80), nullable=False)
     date_from: Mapped[date] = mapped_column(Date, nullable=False)
     date_to: Mapped[date] = mapped_column(Date, nullable=False)

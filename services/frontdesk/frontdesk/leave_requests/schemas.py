@@ -11,6 +11,9 @@ MAX_LEAVE = timedelta(days=366)
 class LeaveIn(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
+    property_id: str = Field(
+        min_length=1, max_length=36, description="the property whose desk the clerk works at"
+    )
     user: str = Field(
         min_length=1, max_length=80, description="user name of an active front-desk user"
     )
@@ -51,6 +54,7 @@ class LeaveOut(BaseModel):
     model_config = ConfigDict(from_attributes=True, populate_by_name=True)
 
     id: str
+    property_id: str | None = Field(description="none: a request made before leave had one")
     user: str
     date_from: date = Field(serialization_alias="from")
     date_to: date = Field(serialization_alias="to")

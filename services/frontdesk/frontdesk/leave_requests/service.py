@@ -1,7 +1,13 @@
 """Rules of leave requests (請假).
 
-- The user is an active front-desk user (422 naming ``user``); a request overlapping another
-  requested or approved leave of the same user is a 409 naming ``from`` (``leave_id``).
+- A request names the property whose desk the clerk works at (``property_id``: 422 if there is
+  no such property, 403 if the requester may not see it); the user is an active front-desk user
+  who may work there (no property limits, or that property among them; 422 naming ``user``); a
+  request overlapping another requested or approved leave of the same user is a 409 naming
+  ``from`` (``leave_id``).
+- Seen, listed and decided by property (``propops.auth``): a user limited to some properties
+  sees only their requests (403 for another's); requests made before leave had a property have
+  none and are seen only by users who see every property.
 - A life cycle: requested -> approved | refused (by the desk's supervisor or a manager, never
   for their own leave: 403, ``propops.supervisor``) | cancelled; approved -> cancelled. Refusing
   needs a reason.
@@ -9,8 +15,8 @@
   reassigns or cancels them); cancelling an approved leave clears the flags of the shifts still
   assigned to the user. Both take the user's turn first (``staff_locks``), like the roster.
 - Cancelled by the user, whoever entered the request, or an admin (403 otherwise).
-- A request publishes ``propops.frontdesk.leave_request.requested.v1``: the gateway tells the
-  desk's supervisor and the managers (the bell), who decide it.
+- A request publishes ``propops.frontdesk.leave_request.requested.v1`` (with its property): the
+  gateway tells that property's supervisors and managers (the bell), who decide it.
 """
 
 from __future__ import annotations
@@ -20,11 +26,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.leave_requests.models import LEAVE_KINDS, LEAVE_STATES, LeaveRequest
 from frontdesk.leave_requests.schemas import LeaveIn
+from frontdesk.register.models import Property
 from frontdesk.staff_shifts import service as shifts
-from propops.auth import Principal
+from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.db import utcnow
 from propops.directory.service import require_member
-from propops.errors import Conflict, Forbidden, NotFound
+from propops.errors import Conflict, Forbidden, Invalid
 from propops.events.payloads import LeaveRequested
 from propops.lifecycle import Lifecycle
 from propops.lists import Filter, ListQuery, ListSpec
@@ -42,7 +49,13 @@ LEAVE = Lifecycle(
 
 
 async def request(session: AsyncSession, data: LeaveIn, principal: Principal) -> LeaveRequest:
-    await require_member(session, data.user, shifts.DEPARTMENT, field="user")
+    prop = await session.get(Property, data.property_id)
+    if prop is None:
+        raise Invalid(f"property {data.property_id} does not exist", field="property_id")
+    check_property(principal, prop.id)
+    clerk = await require_member(session, data.user, shifts.DEPARTMENT, field="user")
+    if clerk.property_ids and prop.id not in clerk.property_ids:
+        raise Invalid(f"user {data.user!r} does not work at property {prop.code}", field="user")
     await shifts.lock_user(session, data.user)
     other = await session.scalar(
         select(LeaveRequest)
@@ -62,6 +75,7 @@ async def request(session: AsyncSession, data: LeaveIn, principal: Principal) ->
             leave_id=other.id,
         )
     leave = LeaveRequest(
+        property_id=prop.id,
         user=data.user,
         date_from=data.date_from,
         date_to=data.date_to,
@@ -76,6 +90,7 @@ async def request(session: AsyncSession, data: LeaveIn, principal: Principal) ->
         session,
         LeaveRequested(
             leave_id=leave.id,
+            property_id=leave.property_id,
             user=leave.user,
             date_from=leave.date_from,
             date_to=leave.date_to,
@@ -88,11 +103,12 @@ async def request(session: AsyncSession, data: LeaveIn, principal: Principal) ->
     return leave
 
 
-async def get(session: AsyncSession, leave_id: str) -> LeaveRequest:
-    leave = await session.get(LeaveRequest, leave_id)
-    if leave is None:
-        raise NotFound(f"leave request {leave_id} not found", field="leave_id")
-    return leave
+async def get(session: AsyncSession, leave_id: str, principal: Principal | None) -> LeaveRequest:
+    """A request by id (404), or 403 when the user may not see its property (one with no
+    property: only by users who see every property)."""
+    return await get_visible(
+        session, LeaveRequest, leave_id, principal, noun="leave request", field="leave_id"
+    )
 
 
 async def approve(session: AsyncSession, leave: LeaveRequest, principal: Principal) -> None:
@@ -132,6 +148,7 @@ async def cancel(session: AsyncSession, leave: LeaveRequest, principal: Principa
 
 LIST = ListSpec(
     filters=(
+        Filter("property_id", column=LeaveRequest.property_id, max_length=36),
         Filter("user", column=LeaveRequest.user, max_length=80),
         Filter("status", column=LeaveRequest.status, values=LEAVE_STATES),
         Filter("kind", column=LeaveRequest.kind, values=LEAVE_KINDS),
@@ -142,5 +159,8 @@ LIST = ListSpec(
 )
 
 
-def list_query(query: ListQuery) -> Select[tuple[LeaveRequest]]:
-    return LIST.apply(select(LeaveRequest), query)
+def list_query(query: ListQuery, principal: Principal) -> Select[tuple[LeaveRequest]]:
+    """The requests of the properties the user sees (all, with those of no property, for a user
+    who sees every property)."""
+    stmt = scope_to_properties(select(LeaveRequest), LeaveRequest.property_id, principal)
+    return LIST.apply(stmt, query)

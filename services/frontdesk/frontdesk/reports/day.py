@@ -15,7 +15,7 @@ from frontdesk.daily_reviews.models import DailyReview
 from frontdesk.daily_reviews.service import of_day
 from frontdesk.handovers.models import Handover
 from frontdesk.inspections.models import SUBMITTED, Inspection
-from frontdesk.nonconformances.models import CLOSED, Nonconformance, NonconformanceStep
+from frontdesk.nonconformances.models import Nonconformance, NonconformanceStep
 from frontdesk.register.models import Property
 from frontdesk.reports.schemas import (
     DepartmentComplaints,
@@ -101,7 +101,9 @@ async def desk_day(
     ).one()
 
     per_dept: dict[str, dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys(("inspections", "raised", "verified", "closed", "open"), 0)
+        lambda: dict.fromkeys(
+            ("inspections", "raised", "rectified", "verified", "closed", "open"), 0
+        )
     )
     for dept, count in await session.execute(
         select(Inspection.department, func.count())
@@ -113,32 +115,48 @@ async def desk_day(
         .group_by(Inspection.department)
     ):
         per_dept[dept]["inspections"] = count
+    # open at the end of the day: raised before it ended and not closed by then (closed is
+    # final, ``closed_at`` its time), whatever happened since; a later day's are left out
+    open_then = and_(
+        Nonconformance.created_at < until,
+        or_(Nonconformance.closed_at.is_(None), Nonconformance.closed_at >= until),
+    )
     for dept, raised, still_open in await session.execute(
         select(
             Nonconformance.department,
             _count_if(within(Nonconformance.created_at)),
-            _count_if(Nonconformance.status != CLOSED),
+            _count_if(open_then),
         )
-        .where(Nonconformance.property_id == property_id)
+        .where(
+            Nonconformance.property_id == property_id,
+            or_(within(Nonconformance.created_at), open_then),
+        )
         .group_by(Nonconformance.department)
     ):
         per_dept[dept]["raised"] = int(raised or 0)
         per_dept[dept]["open"] = int(still_open or 0)
-    for dept, verified, closed in await session.execute(
+    # the day's steps (kept when a failed check sends a nonconformance back, unlike its
+    # ``rectified_at``): rectified (each nonconformance once), checked, closed
+    rectified_one = case(
+        (NonconformanceStep.action == "rectified", NonconformanceStep.nonconformance_id)
+    )
+    for dept, rectified, verified, closed in await session.execute(
         select(
             Nonconformance.department,
-            func.count(),
+            func.count(func.distinct(rectified_one)),
+            _count_if(NonconformanceStep.action.in_(("closed", "verify_failed"))),
             _count_if(NonconformanceStep.action == "closed"),
         )
         .join(Nonconformance, Nonconformance.id == NonconformanceStep.nonconformance_id)
         .where(
             Nonconformance.property_id == property_id,
-            NonconformanceStep.action.in_(("closed", "verify_failed")),
+            NonconformanceStep.action.in_(("rectified", "closed", "verify_failed")),
             within(NonconformanceStep.at),
         )
         .group_by(Nonconformance.department)
     ):
-        per_dept[dept]["verified"] = verified
+        per_dept[dept]["rectified"] = int(rectified or 0)
+        per_dept[dept]["verified"] = int(verified or 0)
         per_dept[dept]["closed"] = int(closed or 0)
 
     review: DailyReview | None = await of_day(session, property_id, day)

@@ -59,9 +59,13 @@ class DepartmentInspections(BaseModel):
     department: str
     inspections: int = Field(description="rounds submitted that day")
     raised: int = Field(description="nonconformances raised that day")
+    rectified: int = Field(description="nonconformances rectified that day (a check is due)")
     verified: int = Field(description="follow-up checks that day (passed or failed)")
     closed: int = Field(description="of those, passed: the nonconformance closed")
-    open: int = Field(description="not closed now (open or rectified, awaiting the check)")
+    open: int = Field(
+        description="open at the end of that day: raised before it ended and not closed by then "
+        "(open or rectified, awaiting the check); a later day's are not counted"
+    )
 
 
 class SignedReview(BaseModel):

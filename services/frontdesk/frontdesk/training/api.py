@@ -34,15 +34,22 @@ async def add_course(
 @router.get("/training-courses", response_model=Page[CourseOut])
 async def list_courses(
     query: ListQuery = Depends(service.COURSES.dependency),
+    principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> Page[CourseOut]:
-    stmt = service.courses_query(query)
+    """The courses for every property and those of the properties the user sees."""
+    stmt = service.courses_query(query, principal)
     return await paginate(session, stmt, query.page, CourseOut.model_validate)
 
 
 @router.get("/training-courses/{course_id}", response_model=CourseOut)
-async def get_course(course_id: str, session: AsyncSession = Depends(get_session)) -> CourseOut:
-    return CourseOut.model_validate(await service.get_course(session, course_id, field="course_id"))
+async def get_course(
+    course_id: str,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> CourseOut:
+    course = await service.get_course(session, course_id, principal, field="course_id")
+    return CourseOut.model_validate(course)
 
 
 @router.post("/training-records", status_code=201, response_model=RecordOut)
@@ -63,9 +70,11 @@ async def add_record(
 @router.get("/training-records", response_model=Page[RecordOut])
 async def list_records(
     query: ListQuery = Depends(service.RECORDS.dependency),
+    principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
 ) -> Page[RecordOut]:
-    stmt = service.records_query(query)
+    """The records of the courses the user sees."""
+    stmt = service.records_query(query, principal)
     return await paginate(session, stmt, query.page, RecordOut.model_validate)
 
 

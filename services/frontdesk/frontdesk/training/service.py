@@ -9,6 +9,9 @@
   property: never attended (with a pass or no assessment) -> due now (``never``); attended,
   with ``refresher_months`` -> due on the last attendance plus those months, listed when that
   falls within ``within_days`` of today (``overdue`` once past).
+- Seen by property (``propops.auth``): a user limited to some properties lists and reads the
+  courses of those properties and the courses for every property (403 for another property's
+  course), and the records of those courses only.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.register.models import Property
@@ -67,10 +70,27 @@ async def add_course(session: AsyncSession, data: CourseIn, principal: Principal
     return course
 
 
-async def get_course(session: AsyncSession, course_id: str, *, field: str) -> TrainingCourse:
+def visible_courses(principal: Principal) -> ColumnElement[bool] | None:
+    """The courses a user sees: those for every property and of the properties they see (no
+    condition for a user who sees every property)."""
+    if not principal.property_ids:
+        return None
+    return or_(
+        TrainingCourse.property_id.is_(None),
+        TrainingCourse.property_id.in_(principal.property_ids),
+    )
+
+
+async def get_course(
+    session: AsyncSession, course_id: str, principal: Principal, *, field: str
+) -> TrainingCourse:
+    """A course by id (404 naming ``field``), or 403 when it is of a property the user may not
+    see (a course for every property is seen by all)."""
     course = await session.get(TrainingCourse, course_id)
     if course is None:
         raise NotFound(f"training course {course_id} not found", field=field)
+    if course.property_id is not None:
+        check_property(principal, course.property_id)
     return course
 
 
@@ -186,9 +206,18 @@ RECORDS = ListSpec(
 )
 
 
-def courses_query(query: ListQuery) -> Select[tuple[TrainingCourse]]:
-    return COURSES.apply(select(TrainingCourse), query)
+def courses_query(query: ListQuery, principal: Principal) -> Select[tuple[TrainingCourse]]:
+    stmt = select(TrainingCourse)
+    scope = visible_courses(principal)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return COURSES.apply(stmt, query)
 
 
-def records_query(query: ListQuery) -> Select[tuple[TrainingRecord]]:
-    return RECORDS.apply(select(TrainingRecord), query)
+def records_query(query: ListQuery, principal: Principal) -> Select[tuple[TrainingRecord]]:
+    """The records of the courses the user sees."""
+    stmt = select(TrainingRecord)
+    scope = visible_courses(principal)
+    if scope is not None:
+        stmt = stmt.join(TrainingCourse, TrainingCourse.id == TrainingRecord.course_id).where(scope)
+    return RECORDS.apply(stmt, query)
