@@ -300,6 +300,8 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("name either host_unit_id or host_department, not both"),
     N_("the visitor's document must be seen to confirm"),
     N_("confirm the visitor's identity first"),
+    N_("the desk has not confirmed this visitor's identity: check their document"),
+    N_("name the kind of document seen"),
     N_("valid_until must be after planned_at"),
     N_("%(party)s is not a current owner, tenant or resident of unit %(unit)s"),
     N_("%(owner)s is not a current owner of unit %(unit)s"),
