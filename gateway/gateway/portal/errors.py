@@ -317,6 +317,7 @@ RULE_MESSAGES: tuple[str, ...] = (
     N_("booking has no checklist item %(item_id)s"),
     N_("equipment is complete: no item can be missing"),
     N_("name the equipment that is missing"),
+    N_("booking %(reference)s starts at %(start)s: it is closed once it has started"),
     N_("%(room)s has no %(items)s (its equipment: %(equipment)s)"),
     N_("the successor acknowledges a handover, not the receptionist who wrote it"),
     N_("give exactly one of unit_id, party_id and property_id"),
