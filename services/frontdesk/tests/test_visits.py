@@ -188,6 +188,27 @@ async def test_an_identity_confirmed_at_the_gate_is_recorded_on_the_visit(
         ("identity_confirmed", "gate", "guard-ho"),
         ("arrived", "gate", "guard-ho"),
     ]
+    # the exit's event first (the entry's on its way): the identity is recorded all the same
+    late = await register(fd, place)
+    exited = "propops.security.gate_visit.exited.v1"
+    move = GateVisitMoved(
+        visit_id=late["id"],
+        property_id=place["property"],
+        status="left",
+        actor="guard-ho",
+        at=datetime.now(UTC),
+        identity_confirmed=True,
+        document_kind="hkid",
+    )
+    await publish_event(fd, move, subject=late["id"], event_type=exited)
+    got = (await fd.client.get(f"/v1/visits/{late['id']}")).json()
+    assert got["status"] == "left" and got["identity_confirmed_by"] == "guard-ho"
+    assert [s["action"] for s in got["steps"]] == [
+        "registered",
+        "identity_confirmed",
+        "arrived",
+        "left",
+    ]
     # the desk's own check stands
     got = (await fd.client.get(f"/v1/visits/{confirmed['id']}")).json()
     assert got["document_kind"] == "hkid" and got["identity_confirmed_by"] == "test-user"

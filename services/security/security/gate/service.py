@@ -79,7 +79,9 @@ async def get_visitor(session: AsyncSession, visit_id: str, principal: Principal
     )
 
 
-def _moved(row: GateVisitor, verb: str, actor: str, document_kind: str | None = None) -> Event:
+def _moved(row: GateVisitor, verb: str, actor: str) -> Event:
+    """Entry and exit both say whether the guard confirmed the identity at entry (the exit's
+    event may reach the desk first)."""
     return Event(
         GateVisitMoved(
             visit_id=row.visit_id,
@@ -87,8 +89,8 @@ def _moved(row: GateVisitor, verb: str, actor: str, document_kind: str | None = 
             status=row.status,
             actor=actor,
             at=utcnow(),
-            identity_confirmed=document_kind is not None,
-            document_kind=document_kind,
+            identity_confirmed=row.document_kind is not None,
+            document_kind=row.document_kind,
         ),
         subject=row.visit_id,
         event_type=f"propops.security.gate_visit.{verb}.v1",
@@ -102,18 +104,17 @@ async def enter(
     guard saw (409 naming ``identity`` without one); the entry's event then says the identity
     was confirmed at the gate, and the desk's visit records it."""
     GATE_VISIT.check(row, "enter")
-    kind = None
     if not row.identity_confirmed:
         if data is None or (data.document_kind is None and data.document_checked is None):
             raise Conflict(
                 "the desk has not confirmed this visitor's identity: check their document",
                 field="identity",
             )
-        kind = document_seen(data.document_kind, data.document_checked)
-        row.identity_confirmed, row.document_kind = True, kind
+        row.document_kind = document_seen(data.document_kind, data.document_checked)
+        row.identity_confirmed = True
     row.entered_at, row.entered_by = utcnow(), actor
     return await GATE_VISIT.apply(
-        session, row, "enter", events=lambda r: [_moved(r, "entered", actor, kind)]
+        session, row, "enter", events=lambda r: [_moved(r, "entered", actor)]
     )
 
 
