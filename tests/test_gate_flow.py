@@ -119,7 +119,11 @@ async def test_a_visit_entered_and_exited_at_the_gate_moves_the_desk_once(
         )
         row = await gate_row(admin, f"visitors/{visit['id']}", "expected")
         assert row["id_number_masked"] == "Z*****10"
+        # the desk has not confirmed the identity: the guard checks a document first
         r = await admin.post(f"{GATE}/visitors/{visit['id']}/enter")
+        assert r.status_code == 409 and r.json()["field"] == "identity", r.text
+        seen = {"document_kind": "hkid", "document_checked": True}
+        r = await admin.post(f"{GATE}/visitors/{visit['id']}/enter", json=seen)
         assert r.status_code == 200, r.text
         system.stop_service("security")  # right after the entry: its event may be unsent
         system.start_service("security")
@@ -133,10 +137,12 @@ async def test_a_visit_entered_and_exited_at_the_gate_moves_the_desk_once(
         got = await eventually(left, within=60, interval=0.2, what="desk sees the visit left")
         assert [(s["action"], s["source"]) for s in got["steps"]] == [
             ("registered", "desk"),
+            ("identity_confirmed", "gate"),
             ("arrived", "gate"),
             ("left", "gate"),
         ]
         assert got["id_number"] == "Z*****10"
+        assert got["document_kind"] == "hkid" and got["identity_confirmed_by"] == "admin"
 
     # the department the visitor came for was told twice: expected, then arrived (once each)
     async with signed_in(system.gateway_url, "eng-gv1", "eng-gv1-pass") as engineer:

@@ -8,8 +8,12 @@ archives it. Screenshots (desk and phone) go to var/screenshots/."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import pytest
+
+from propops.timezones import DEFAULT_TIME_ZONE, today_in
 
 from browser_harness import DESK, PHONE, WAIT_MS, Office, in_browser, make_office, screenshot
 from browser_harness import sign_in as sign_in_as
@@ -52,6 +56,10 @@ def story(browser, office: Office) -> None:
     clerk.fill("form[action='/meetings/rooms'] #f-equipment", "投影機, 咪高峰")
     clerk.click("form[action='/meetings/rooms'] button[type=submit]")
     clerk.wait_for_selector(".room-line:has-text('一號會議室')")
+    # booked on yesterday's page: the booking has started whenever the test runs (a booking is
+    # closed only once it has started)
+    yesterday = today_in(DEFAULT_TIME_ZONE) - timedelta(days=1)
+    clerk.goto(f"{office.url}/meetings?date={yesterday.isoformat()}")
 
     def book(start: str, end: str, organizer: str) -> None:
         clerk.fill("#new-booking #f-start_time", start)

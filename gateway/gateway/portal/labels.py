@@ -414,6 +414,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "notice_step": {
         "drafted": N_("Drafted"),
+        "edited": N_("Edited"),
         "published": N_("Published"),
         "withdrawn": N_("Withdrawn"),
     },

@@ -1,6 +1,6 @@
 """Meeting service: rooms, bookings without overlap (also two at once), the preparation
-checklist, cancel, the close (a follow-up for missing equipment, awaiting keys until they are
-back), the day's list, property scope and bad input."""
+checklist, cancel, the close (not before the start; a follow-up for missing equipment, awaiting
+keys until they are back), the day's list, property scope and bad input."""
 
 from __future__ import annotations
 
@@ -19,6 +19,12 @@ DAY = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)  # 09:00 in Hong Kong
 
 def at(hours: float) -> str:
     return (DAY + timedelta(hours=hours)).isoformat()
+
+
+def from_now(hours: float) -> float:
+    """``hours`` from now as an offset for ``at``: a booking that has (or has not) started
+    whenever the test runs."""
+    return (datetime.now(UTC) - DAY) / timedelta(hours=1) + hours
 
 
 @pytest.fixture
@@ -144,7 +150,7 @@ async def test_two_bookings_at_once_one_wins(fd: RunningApp) -> None:
 
 async def test_close_raises_a_follow_up_and_waits_for_the_keys(fd: RunningApp) -> None:
     r1 = await room(fd)
-    booking = (await book(fd, r1["id"], 0, 1)).json()
+    booking = (await book(fd, r1["id"], from_now(-1), from_now(1))).json()  # under way
     url = f"/v1/meeting-bookings/{booking['id']}"
     # bad closes: nothing changes
     bad = [
@@ -203,13 +209,36 @@ async def test_close_raises_a_follow_up_and_waits_for_the_keys(fd: RunningApp) -
     assert r.status_code == 409 and r.json()["current_state"] == "closed"
 
     # complete, keys back at the close: closed at once, no follow-up
-    other = (await book(fd, r1["id"], 1, 2)).json()
+    other = (await book(fd, r1["id"], from_now(-3), from_now(-2))).json()  # over
     r = await fd.client.post(
         f"/v1/meeting-bookings/{other['id']}/close",
         json={"equipment_complete": True, "power_off": True, "keys_returned": True},
     )
     assert r.json()["status"] == "closed"
     assert (await fd.client.get("/v1/follow-ups")).json()["total"] == 1
+
+
+async def test_a_booking_is_not_closed_before_its_start(fd: RunningApp) -> None:
+    r1 = await room(fd)
+    booking = (await book(fd, r1["id"], from_now(2), from_now(3))).json()
+    url = f"/v1/meeting-bookings/{booking['id']}"
+    r = await fd.client.post(
+        f"{url}/close",
+        json={
+            "equipment_complete": False,
+            "missing_items": ["microphone"],
+            "power_off": True,
+            "keys_returned": True,
+        },
+    )
+    assert r.status_code == 409 and r.json()["field"] == "start", r.text
+    assert booking["reference"] in r.json()["detail"]
+    got = (await fd.client.get(url)).json()
+    assert got["status"] == "booked" and got["closed_at"] is None
+    assert (await fd.client.get("/v1/follow-ups")).json()["total"] == 0
+    # still cancellable, as a booking not yet held
+    r = await fd.client.post(f"{url}/cancel", json={"reason": "postponed"})
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"
 
 
 async def test_bad_input_and_property_scope(fd: RunningApp) -> None:

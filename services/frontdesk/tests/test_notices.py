@@ -181,3 +181,50 @@ async def test_bad_drafts_times_and_public_errors(
     assert r.status_code == 404 and r.json()["field"] == "jurisdiction_id"
     r = await public.get("/notices")
     assert r.status_code == 422
+
+
+async def test_a_draft_is_edited_until_it_is_published(fd: RunningApp, estate: dict) -> None:
+    notice = (await fd.client.post("/v1/notices", json=notice_body(estate))).json()
+    url = f"/v1/notices/{notice['id']}"
+    # the same checks as a draft; a required field cannot be emptied
+    for extra, field in [*BAD_DRAFTS, ({"title": None}, "title")]:
+        r = await fd.client.patch(url, json=extra)
+        assert r.status_code == 422, r.text
+        problem = r.json()
+        named = {problem.get("field")} | {e.get("field") for e in problem.get("errors") or []}
+        assert field in named, (extra, problem)
+    # an end before the draft's own start, given alone
+    r = await fd.client.patch(url, json={"publish_until": notice["publish_from"]})
+    assert r.status_code == 422 and r.json()["field"] == "publish_until"
+    r = await fd.client.get(url)
+    assert r.headers["ETag"] == '"1"' and r.json()["title"] == notice["title"]
+
+    change = {
+        "title": {"zh_hant": "停水通知（更新）", "en": "Water supply suspension (updated)"},
+        "buildings": ["B"],
+        "publish_until": "2031-03-01T18:00:00",  # no offset: the property's time
+    }
+    r = await fd.client.patch(url, json=change, headers={"If-Match": '"9"'})
+    assert r.status_code == 412 and r.json()["current_version"] == 1
+    r = await fd.client.patch(url, json=change, headers={"If-Match": '"1"'})
+    assert r.status_code == 200, r.text
+    edited = r.json()
+    assert r.headers["ETag"] == '"2"' and edited["status"] == "draft"
+    assert edited["title"]["en"] == "Water supply suspension (updated)"
+    assert edited["buildings"] == ["B"] and edited["category"] == "water_cut"
+    assert edited["publish_until"].startswith("2031-03-01T10:00:00")
+    assert edited["body"] == notice["body"] and edited["publish_from"] == notice["publish_from"]
+    r = await fd.client.get(url)
+    assert [(s["action"], s["note"]) for s in r.json()["history"]] == [
+        ("drafted", None),
+        ("edited", "buildings, publish_until, title_en, title_zh_hant"),
+    ]
+
+    # published: no more edits (nor once withdrawn)
+    assert (await fd.client.post(f"{url}/publish")).status_code == 200
+    r = await fd.client.patch(url, json={"category": "other"})
+    assert r.status_code == 409 and r.json()["current_state"] == "published", r.text
+    assert (await fd.client.post(f"{url}/withdraw")).status_code == 200
+    r = await fd.client.patch(url, json={"category": "other"})
+    assert r.status_code == 409 and r.json()["current_state"] == "withdrawn"
+    assert (await fd.client.get(url)).json()["category"] == "water_cut"

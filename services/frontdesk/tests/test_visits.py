@@ -160,6 +160,61 @@ async def test_bad_visits_are_refused_naming_the_field(fd: RunningApp, place: di
     assert r.status_code == 404 and r.json()["field"] == "visit_id"
 
 
+async def test_an_identity_confirmed_at_the_gate_is_recorded_on_the_visit(
+    fd: RunningApp, place: dict
+) -> None:
+    unconfirmed, confirmed = await register(fd, place), await register(fd, place)
+    r = await step(
+        fd, confirmed, "confirm-identity", {"document_kind": "hkid", "document_checked": True}
+    )
+    assert r.status_code == 200, r.text
+    entered = "propops.security.gate_visit.entered.v1"
+    for visit in (unconfirmed, unconfirmed, confirmed):  # the first one replayed
+        move = GateVisitMoved(
+            visit_id=visit["id"],
+            property_id=place["property"],
+            status="on_site",
+            actor="guard-ho",
+            at=datetime.now(UTC),
+            identity_confirmed=True,
+            document_kind="passport",
+        )
+        await publish_event(fd, move, subject=visit["id"], event_type=entered)
+    got = (await fd.client.get(f"/v1/visits/{unconfirmed['id']}")).json()
+    assert got["status"] == "on_site" and got["document_checked"] is True
+    assert got["document_kind"] == "passport" and got["identity_confirmed_by"] == "guard-ho"
+    assert [(s["action"], s["source"], s["actor"]) for s in got["steps"]] == [
+        ("registered", "desk", "test-user"),
+        ("identity_confirmed", "gate", "guard-ho"),
+        ("arrived", "gate", "guard-ho"),
+    ]
+    # the exit's event first (the entry's on its way): the identity is recorded all the same
+    late = await register(fd, place)
+    exited = "propops.security.gate_visit.exited.v1"
+    move = GateVisitMoved(
+        visit_id=late["id"],
+        property_id=place["property"],
+        status="left",
+        actor="guard-ho",
+        at=datetime.now(UTC),
+        identity_confirmed=True,
+        document_kind="hkid",
+    )
+    await publish_event(fd, move, subject=late["id"], event_type=exited)
+    got = (await fd.client.get(f"/v1/visits/{late['id']}")).json()
+    assert got["status"] == "left" and got["identity_confirmed_by"] == "guard-ho"
+    assert [s["action"] for s in got["steps"]] == [
+        "registered",
+        "identity_confirmed",
+        "arrived",
+        "left",
+    ]
+    # the desk's own check stands
+    got = (await fd.client.get(f"/v1/visits/{confirmed['id']}")).json()
+    assert got["document_kind"] == "hkid" and got["identity_confirmed_by"] == "test-user"
+    assert [s["action"] for s in got["steps"]] == ["registered", "identity_confirmed", "arrived"]
+
+
 async def test_the_gates_entry_and_exit_move_the_visit_once(fd: RunningApp, place: dict) -> None:
     visit = await register(fd, place)
 

@@ -72,10 +72,24 @@ async def test_visitors_enter_and_exit_once_at_the_gate(sec: RunningApp) -> None
     assert (
         await sec.client.post("/v1/gate/visitors/visit-1/exit", headers=guard)
     ).status_code == 409
-    r = await sec.client.post("/v1/gate/visitors/visit-1/enter", headers=guard)
+    # the desk has not confirmed the identity: the guard sees a document first
+    enter = "/v1/gate/visitors/visit-1/enter"
+    r = await sec.client.post(enter, headers=guard)
+    assert r.status_code == 409 and r.json()["field"] == "identity", r.text
+    r = await sec.client.post(enter, json={"document_kind": "hkid"}, headers=guard)
+    assert r.status_code == 422 and r.json()["field"] == "document_checked"
+    r = await sec.client.post(enter, json={"document_checked": True}, headers=guard)
+    assert r.status_code == 422 and r.json()["field"] == "document_kind"
+    seen = {"document_kind": "hkid", "document_checked": True}
+    r = await sec.client.post(enter, json={**seen, "document_kind": "library_card"}, headers=guard)
+    assert r.status_code == 422 and r.json()["field"] == "document_kind"
+    row = (await sec.client.get("/v1/gate/visitors/visit-1")).json()
+    assert row["status"] == "expected" and row["identity_confirmed"] is False
+    r = await sec.client.post(enter, json=seen, headers=guard)
     assert r.status_code == 200 and r.json()["status"] == "on_site"
     assert r.json()["entered_by"] == "guard-ho" and r.headers["ETag"] == '"2"'
-    r = await sec.client.post("/v1/gate/visitors/visit-1/enter", headers=guard)
+    assert r.json()["identity_confirmed"] is True and r.json()["document_kind"] == "hkid"
+    r = await sec.client.post(enter, json=seen, headers=guard)
     assert r.status_code == 409 and r.json()["current_state"] == "on_site"
     # the desk's own events about the same visit never move the gate's view backwards
     for v in ("identity_confirmed", "registered"):
@@ -89,6 +103,22 @@ async def test_visitors_enter_and_exit_once_at_the_gate(sec: RunningApp) -> None
     exited = await outbox_data(sec, "propops.security.gate_visit.exited.v1")
     assert [e["status"] for e in entered] == ["on_site"] and [e["status"] for e in exited] == [
         "left"
+    ]
+    assert entered[0]["identity_confirmed"] is True and entered[0]["document_kind"] == "hkid"
+    assert exited[0]["identity_confirmed"] is True and exited[0]["document_kind"] == "hkid"
+    # a visitor the desk confirmed is let in without a document; the event does not claim one
+    await publish_event(
+        sec,
+        visit(visit_id="visit-3", identity_confirmed=True),
+        subject="visit-3",
+        event_type=verb.format("identity_confirmed"),
+    )
+    r = await sec.client.post("/v1/gate/visitors/visit-3/enter", headers=guard)
+    assert r.status_code == 200 and r.json()["document_kind"] is None, r.text
+    entered = await outbox_data(sec, "propops.security.gate_visit.entered.v1")
+    assert [(e["visit_id"], e["identity_confirmed"]) for e in entered] == [
+        ("visit-1", True),
+        ("visit-3", False),
     ]
     # a visitor the desk let in is on site at the gate too; the front desk may not act here
     await publish_event(

@@ -162,13 +162,17 @@ class VisitChanged(BaseModel):
 
 
 class GateVisitMoved(BaseModel):
-    """security: the gate recorded a visitor entering or leaving; the desk's visit follows."""
+    """security: the gate recorded a visitor entering or leaving; the desk's visit follows.
+    ``identity_confirmed`` when the guard confirmed at entry an identity the desk had not (the
+    document seen: ``document_kind``); the exit's event says it again."""
 
     visit_id: str
     property_id: str
     status: str  # on_site | left
     actor: str | None = None
     at: datetime
+    identity_confirmed: bool = False
+    document_kind: str | None = None
 
 
 class PassItem(BaseModel):

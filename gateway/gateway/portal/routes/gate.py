@@ -61,7 +61,7 @@ async def gate(request: Request, user: PortalUser = Depends(page_user)) -> Respo
 async def _refused(request: Request, user: PortalUser, exc: Any, values: dict, key: str):
     ctx = await _gate_context(user)
     ctx["action_form"] = FormState.from_error(
-        exc, values, formatter(request), fields=("items_match",)
+        exc, values, formatter(request), fields=("items_match", "document_kind", "document_checked")
     )
     ctx["action_key"] = key
     return render(request, "gate/gate.html", ctx, status=exc.status, nav_key="gate")
@@ -75,11 +75,24 @@ async def visitor_move(
     if move not in ("enter", "exit"):
         raise Forbidden(403, {"detail": "no such action"})
     form = await request.form()
+    values = form_values(form)
     version = str(form.get("version") or "") or None
-    refused = await post_action(user.api, f"{GATE}/visitors/{visit_id}/{move}", None, version)
+    path = f"{GATE}/visitors/{visit_id}/{move}"
+    refused = await post_action(user.api, path, _document_seen(values), version)
     if refused is not None:
-        return await _refused(request, user, refused, {}, visit_id)
+        return await _refused(request, user, refused, values, visit_id)
     return redirect(request, f"/gate?done={move}")
+
+
+def _document_seen(values: dict[str, str]) -> dict[str, Any] | None:
+    """The document the guard saw (the form offers it when the desk has not confirmed the
+    identity); none when the form had no document fields."""
+    if "document_kind" not in values:
+        return None
+    return {
+        "document_kind": values.get("document_kind") or None,
+        "document_checked": values.get("document_checked") == "on",
+    }
 
 
 @router.post("/gate/release-passes/{pass_id}/check")

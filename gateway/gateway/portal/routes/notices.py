@@ -1,6 +1,6 @@
-"""The front desk's notices (發布通知): drafts, publish, withdraw, and each notice as a printable
-A4 page for the lobby notice board (both languages, the property's name and dates, in the
-property's time zone)."""
+"""The front desk's notices (發布通知): drafts (edited until published), publish, withdraw, and
+each notice as a printable A4 page for the lobby notice board (both languages, the property's
+name and dates, in the property's time zone)."""
 
 from __future__ import annotations
 
@@ -61,13 +61,10 @@ async def notices(request: Request, user: PortalUser = Depends(page_user)) -> Re
     return render(request, "desk/notices.html", ctx, nav_key="notices")
 
 
-@router.post("/notices")
-async def draft(request: Request, user: PortalUser = Depends(form_user)) -> Response:
-    _require_desk(user, write=True)
-    form = await request.form()
-    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+def notice_body(values: dict[str, str]) -> dict[str, Any]:
+    """The notice form (drafting, or editing a draft) as the API's body."""
     buildings = [b.strip() for b in values.get("buildings", "").split(",") if b.strip()]
-    body = {
+    return {
         "property_id": values.get("property_id", ""),
         "buildings": buildings,
         "category": values.get("category", ""),
@@ -77,18 +74,50 @@ async def draft(request: Request, user: PortalUser = Depends(form_user)) -> Resp
         "publish_from": values.get("publish_from", "").strip(),
         "publish_until": values.get("publish_until", "").strip(),
     }
+
+
+def form_values(notice: dict[str, Any], fm: Formatter) -> dict[str, str]:
+    """A notice as its form shows it: times in the property's time zone (``fm``)."""
+
+    def local(value: str) -> str:
+        at = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(fm.tz)
+        return at.strftime("%Y-%m-%dT%H:%M")
+
+    return {
+        "property_id": notice["property_id"],
+        "category": notice["category"],
+        "buildings": ", ".join(notice["buildings"]),
+        "title_zh_hant": notice["title"]["zh_hant"],
+        "title_en": notice["title"]["en"],
+        "body_zh_hant": notice["body"]["zh_hant"],
+        "body_en": notice["body"]["en"],
+        "publish_from": local(notice["publish_from"]),
+        "publish_until": local(notice["publish_until"]),
+    }
+
+
+def refused_form(exc: ApiError, values: dict[str, str], fm: Formatter) -> FormState:
+    """The API names title.en, body.zh_hant...: the form's fields are title_en, body_zh_hant."""
+    state = FormState.from_error(exc, values, fm)
+    for name in list(state.errors):
+        if name.replace(".", "_") in TEXT_FIELDS:
+            state.errors[name.replace(".", "_")] = state.errors.pop(name)
+    return state
+
+
+@router.post("/notices")
+async def draft(request: Request, user: PortalUser = Depends(form_user)) -> Response:
+    _require_desk(user, write=True)
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     try:
         created = await user.api.post(
-            f"{FD}/notices", body, idempotency_key=values.get("idempotency_key")
+            f"{FD}/notices", notice_body(values), idempotency_key=values.get("idempotency_key")
         )
     except ApiError as exc:
         if exc.status in (403, 404):
             raise
-        # the API names title.en, body.zh_hant...: the form's fields are title_en, body_zh_hant
-        state = FormState.from_error(exc, values, formatter(request))
-        for name in list(state.errors):
-            if name.replace(".", "_") in TEXT_FIELDS:
-                state.errors[name.replace(".", "_")] = state.errors.pop(name)
+        state = refused_form(exc, values, formatter(request))
         ctx = await _list_context(request, user)
         ctx.update(form=state, idem=values.get("idempotency_key") or new_idempotency_key())
         return render(request, "desk/notices.html", ctx, status=422, nav_key="notices")
@@ -104,7 +133,8 @@ async def _notice_context(
     prop = props.get(notice["property_id"], {})
     # the notice's dates as the property reads them
     fm = formatter(request).zone(prop.get("time_zone"))
-    return {"notice": notice, "prop": prop, "props": props}, fm
+    edit_form = FormState(values=form_values(notice, fm))
+    return {"notice": notice, "prop": prop, "props": props, "edit_form": edit_form}, fm
 
 
 @router.get("/notices/{notice_id}")
@@ -115,6 +145,30 @@ async def notice_page(
     ctx, fm = await _notice_context(request, user, notice_id)
     ctx.update(form=FormState(), fm=fm)
     return render(request, "desk/notice.html", ctx, nav_key="notices")
+
+
+@router.post("/notices/{notice_id}/edit")
+async def edit(request: Request, notice_id: str, user: PortalUser = Depends(form_user)) -> Response:
+    """A draft changed (the API refuses once it is published or withdrawn)."""
+    _require_desk(user, write=True)
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items() if k not in ("csrf_token", "version")}
+    version = str(form.get("version") or "")
+    headers = {"if-match": f'"{version}"'} if version.isdigit() else None
+    try:
+        await user.api.request(
+            "PATCH", f"{FD}/notices/{notice_id}", json=notice_body(values), headers=headers
+        )
+    except ApiError as exc:
+        if exc.status in (403, 404):
+            raise
+        ctx, fm = await _notice_context(request, user, notice_id)
+        state = refused_form(exc, values, formatter(request))
+        ctx.update(form=FormState(), edit_form=state, editing=True, fm=fm)
+        if ctx["notice"]["status"] != "draft":  # no form to edit any more: said at the top
+            ctx["form"] = state
+        return render(request, "desk/notice.html", ctx, status=exc.status, nav_key="notices")
+    return redirect(request, f"/notices/{notice_id}")
 
 
 @router.post("/notices/{notice_id}/{action}")

@@ -6,8 +6,9 @@ transaction bumps the room's ``booking_turn`` (a row lock on PostgreSQL, the dat
 lock on SQLite), so the overlap check that follows sees every booking committed before it and
 a second, concurrent booking waits and then sees the first (409 naming it).
 
-Life cycle: booked -> closed, or awaiting_keys (keys not returned at the close) -> closed once
-they are; booked -> cancelled. Ticking the preparation checklist keeps the state.
+Life cycle: booked -> closed (not before its start), or awaiting_keys (keys not returned at the
+close) -> closed once they are; booked -> cancelled. Ticking the preparation checklist keeps the
+state.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from propops.errors import Conflict, Invalid, NotFound
 from propops.lifecycle import Lifecycle
 from propops.lists import Filter, ListQuery, ListSpec, contains
 from propops.references import next_reference
-from propops.timezones import local_date
+from propops.timezones import DEFAULT_TIME_ZONE, local_date, zone
 
 BOOKING_PREFIX = "M"
 LONGEST_BOOKING = timedelta(hours=24)
@@ -224,12 +225,28 @@ async def cancel(session: AsyncSession, booking: MeetingBooking, reason: str, ac
     )
 
 
+async def check_started(session: AsyncSession, booking: MeetingBooking) -> None:
+    """A booking is closed once it has started; before, 409 naming ``start`` (the start in the
+    property's local time)."""
+    if utcnow() >= booking.start_at:
+        return
+    prop = await session.get(Property, booking.property_id)
+    local = booking.start_at.astimezone(zone(prop.time_zone if prop else DEFAULT_TIME_ZONE))
+    raise Conflict(
+        f"booking {booking.reference} starts at {local:%Y-%m-%d %H:%M}: "
+        "it is closed once it has started",
+        field="start",
+    )
+
+
 async def close(
     session: AsyncSession, booking: MeetingBooking, data: CloseIn, actor: str
 ) -> MeetingBooking:
     """Record the cleanup. Equipment missing: a follow-up for the desk. Keys not returned: the
-    booking waits as ``awaiting_keys`` (listed) until they are."""
+    booking waits as ``awaiting_keys`` (listed) until they are. Not before the booking's start
+    (409 naming ``start``): there is nothing to clean up yet."""
     BOOKING.check(booking, "close")
+    await check_started(session, booking)
     missing = list(dict.fromkeys(data.missing_items))
     if data.equipment_complete and missing:
         raise Invalid("equipment is complete: no item can be missing", field="missing_items")

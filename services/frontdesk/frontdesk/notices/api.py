@@ -17,6 +17,7 @@ from frontdesk.notices.schemas import (
     Body,
     NoticeIn,
     NoticeOut,
+    NoticePatch,
     PublicNotice,
     PublicNotices,
     Title,
@@ -105,6 +106,30 @@ async def _act(
             await service.publish(session, notice, principal.username)
         else:
             await service.withdraw(session, notice, principal.username, reason)
+    await session.commit()
+    set_etag(response, notice.version)
+    return NoticeOut.of(notice, utcnow())
+
+
+@router.patch(
+    "/notices/{notice_id}",
+    response_model=NoticeOut,
+    summary="Edit a draft",
+    description="The fields given replace the draft's; the whole is checked as when drafting "
+    "(422 naming the field). Only a draft: 409 naming the state once published or withdrawn. "
+    "Send the version last read as `If-Match` (its `ETag`): 412 if it changed meanwhile.",
+)
+async def edit_notice(
+    notice_id: str,
+    data: NoticePatch,
+    response: Response,
+    if_match: IfMatch = None,
+    principal: Principal = Depends(current_principal),
+    session: AsyncSession = Depends(get_session),
+) -> NoticeOut:
+    notice: Notice = await service.get(session, notice_id, principal)
+    async with guard(session, notice, expected_version(None, if_match), noun="notice"):
+        await service.edit(session, notice, data, principal)
     await session.commit()
     set_etag(response, notice.version)
     return NoticeOut.of(notice, utcnow())

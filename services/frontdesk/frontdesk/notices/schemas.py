@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from frontdesk.notices.models import CATEGORIES, Notice
 
@@ -46,6 +46,32 @@ class NoticeIn(BaseModel):
     body: Body
     publish_from: datetime = Field(description="without an offset: in the property's time zone")
     publish_until: datetime = Field(description="after publish_from; same rule for the zone")
+
+
+class NoticePatch(BaseModel):
+    """A draft's fields to change (others stay), each checked as when drafting; none may be
+    null."""
+
+    property_id: str | None = Field(default=None, min_length=1, max_length=36)
+    buildings: list[Building] | None = Field(
+        default=None, max_length=50, description="the buildings concerned; []: all"
+    )
+    category: Category | None = None
+    title: Title | None = None
+    body: Body | None = None
+    publish_from: datetime | None = Field(
+        default=None, description="without an offset: in the property's time zone"
+    )
+    publish_until: datetime | None = Field(
+        default=None, description="after publish_from; same rule for the zone"
+    )
+
+    @field_validator("*")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:  # only a field sent is checked: one left out stays as it is
+            raise ValueError("cannot be null: leave the field out to keep it")
+        return value
 
 
 class WithdrawIn(BaseModel):

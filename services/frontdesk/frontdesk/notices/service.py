@@ -3,6 +3,7 @@ withdrawn; what residents see now.
 
 Life cycle (``NOTICE``, ``propops.lifecycle``)::
 
+    edit      draft             -> draft       (checked as when drafting)
     publish   draft             -> published   (refused once its window has ended)
     withdraw  draft | published -> withdrawn
 
@@ -19,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.notices.models import STATUSES, Notice, NoticeStep
-from frontdesk.notices.schemas import CATEGORIES, NoticeIn
+from frontdesk.notices.schemas import CATEGORIES, Body, Category, NoticeIn, NoticePatch, Title
 from frontdesk.register.models import Property, Unit
 from propops.auth import Principal, check_property, get_visible, scope_to_properties
 from propops.db import utcnow
@@ -33,6 +34,7 @@ from propops.timezones import zone
 NOTICE = Lifecycle(
     "notice",
     {
+        "edit": (("draft",), None),
         "publish": (("draft",), "published"),
         "withdraw": (("draft", "published"), "withdrawn"),
     },
@@ -98,7 +100,11 @@ def _event(notice: Notice, verb: str, actor: str | None) -> Event:
     )
 
 
-async def draft(session: AsyncSession, data: NoticeIn, principal: Principal) -> Notice:
+async def _checked(
+    session: AsyncSession, data: NoticeIn, principal: Principal
+) -> dict[str, object]:
+    """A notice's fields as stored, once checked (the same for a new draft and an edited one):
+    a property the user may act for, its buildings, a window that ends after it starts."""
     prop = await _property(session, data.property_id, principal)
     start = in_zone(data.publish_from, prop.time_zone)
     end = in_zone(data.publish_until, prop.time_zone)
@@ -106,24 +112,59 @@ async def draft(session: AsyncSession, data: NoticeIn, principal: Principal) -> 
         raise Invalid("publish_until must be after publish_from", field="publish_until")
     buildings = list(dict.fromkeys(data.buildings))
     await _check_buildings(session, prop, buildings)
-    notice = Notice(
-        property_id=prop.id,
-        buildings=buildings,
-        category=data.category.value,
-        title_zh_hant=data.title.zh_hant,
-        title_en=data.title.en,
-        body_zh_hant=data.body.zh_hant,
-        body_en=data.body.en,
-        publish_from=start,
-        publish_until=end,
-        status="draft",
-        created_by=principal.username,
-    )
+    return {
+        "property_id": prop.id,
+        "buildings": buildings,
+        "category": data.category.value,
+        "title_zh_hant": data.title.zh_hant,
+        "title_en": data.title.en,
+        "body_zh_hant": data.body.zh_hant,
+        "body_en": data.body.en,
+        "publish_from": start,
+        "publish_until": end,
+    }
+
+
+async def draft(session: AsyncSession, data: NoticeIn, principal: Principal) -> Notice:
+    fields = await _checked(session, data, principal)
+    notice = Notice(**fields, status="draft", created_by=principal.username)
     session.add(notice)
     await session.flush()
     session.add(_step(notice, "drafted", principal.username))
     await session.flush()
     return notice
+
+
+def as_input(notice: Notice) -> NoticeIn:
+    """A stored notice as the body that would draft it again."""
+    return NoticeIn(
+        property_id=notice.property_id,
+        buildings=list(notice.buildings or []),
+        category=Category(notice.category),
+        title=Title(zh_hant=notice.title_zh_hant, en=notice.title_en),
+        body=Body(zh_hant=notice.body_zh_hant, en=notice.body_en),
+        publish_from=notice.publish_from,
+        publish_until=notice.publish_until,
+    )
+
+
+async def edit(
+    session: AsyncSession, notice: Notice, changes: NoticePatch, principal: Principal
+) -> Notice:
+    """Change a draft (409 naming the state once published or withdrawn): the fields given
+    replace the draft's, and the whole is checked as when drafting."""
+    NOTICE.check(notice, "edit", hint="only a draft is edited; withdraw it and draft anew")
+    merged = {**as_input(notice).model_dump(), **changes.model_dump(exclude_unset=True)}
+    fields = await _checked(session, NoticeIn.model_validate(merged), principal)
+    changed = sorted(k for k, v in fields.items() if getattr(notice, k) != v)
+    if not changed:  # nothing new: no step, the version stays
+        return notice
+    for name in changed:
+        setattr(notice, name, fields[name])
+    note = ", ".join(changed)
+    return await NOTICE.apply(
+        session, notice, "edit", step=lambda n: _step(n, "edited", principal.username, note)
+    )
 
 
 async def get(session: AsyncSession, notice_id: str, principal: Principal) -> Notice:

@@ -13,7 +13,8 @@ from propops.messaging.subscriptions import On
 
 
 async def on_gate_move(session: AsyncSession, move: GateVisitMoved, event: CloudEvent) -> None:
-    await service.apply_gate_move(session, move.visit_id, move.status, move.actor)
+    kind = move.document_kind if move.identity_confirmed else None
+    await service.apply_gate_move(session, move.visit_id, move.status, move.actor, kind)
 
 
 SUBSCRIPTIONS: list[On[Any]] = [On(GateVisitMoved, on_gate_move)]

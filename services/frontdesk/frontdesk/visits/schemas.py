@@ -8,10 +8,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from frontdesk.complaints.schemas import Department
+from propops.identity import DocumentKind
 from propops.masking import mask_id_number, phone_for
 
 VisitStatus = Literal["expected", "on_site", "left", "cancelled"]
-DocumentKind = Literal["hkid", "passport", "driving_licence", "staff_card", "other"]
 
 
 class VisitIn(BaseModel):

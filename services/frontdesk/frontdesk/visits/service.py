@@ -20,6 +20,7 @@ from propops.auth import Principal, check_property, get_visible, scope_to_proper
 from propops.db import new_id, utcnow
 from propops.errors import Conflict, Invalid
 from propops.events.payloads import VisitChanged
+from propops.identity import document_seen
 from propops.lifecycle import Event, Lifecycle
 from propops.lists import Filter, ListQuery, ListSpec, contains
 from propops.masking import mask_id_number
@@ -145,13 +146,20 @@ async def confirm_identity(
     session: AsyncSession, visit: Visit, data: ConfirmVisitorIn, actor: str
 ) -> Visit:
     VISIT.check(visit, "confirm_identity")
-    if not data.document_checked:
-        raise Invalid("the visitor's document must be seen to confirm", field="document_checked")
-    visit.document_kind = data.document_kind
+    kind = document_seen(data.document_kind, data.document_checked)
+    return await _confirm(session, visit, kind, actor)
+
+
+async def _confirm(
+    session: AsyncSession, visit: Visit, document_kind: str, actor: str | None, source: str = "desk"
+) -> Visit:
+    visit.document_kind = document_kind
     visit.document_checked = True
     visit.identity_confirmed_at = utcnow()
     visit.identity_confirmed_by = actor
-    return await _move(session, visit, "confirm_identity", actor, document_kind=data.document_kind)
+    return await _move(
+        session, visit, "confirm_identity", actor, source, document_kind=document_kind
+    )
 
 
 async def arrive(session: AsyncSession, visit: Visit, actor: str | None, source: str = "desk"):
@@ -180,12 +188,27 @@ async def steps(session: AsyncSession, visit_id: str) -> list[VisitStep]:
 # --- the gate's moves, by event ---------------------------------------------------------------
 
 
-async def apply_gate_move(session: AsyncSession, visit_id: str, status: str, actor: str | None):
+async def apply_gate_move(
+    session: AsyncSession,
+    visit_id: str,
+    status: str,
+    actor: str | None,
+    document_kind: str | None = None,
+):
     """The gate recorded an entry (``on_site``) or exit (``left``): the same step at the desk,
-    once. A visit the desk does not know, or one already past that step, is left alone."""
+    once. A visit the desk does not know, or one already past that step, is left alone.
+
+    ``document_kind``: the guard confirmed the identity at entry (the desk had not); the visit
+    records it as confirmed by the guard (step source ``gate``), unless already confirmed."""
     visit = await session.get(Visit, visit_id)
     if visit is None:
         return None
+    if (
+        document_kind is not None
+        and visit.identity_confirmed_at is None
+        and VISIT.can(visit.status, "confirm_identity")
+    ):
+        await _confirm(session, visit, document_kind, actor, source="gate")
     if status == "on_site" and VISIT.can(visit.status, "arrive"):
         await arrive(session, visit, actor, source="gate")
     elif status == "left":

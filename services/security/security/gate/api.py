@@ -16,7 +16,7 @@ from propops.lists import ListQuery
 from propops.pagination import Page, paginate
 from security.gate import service
 from security.gate.models import GatePass
-from security.gate.schemas import CheckIn, GatePassOut, GateVisitorOut
+from security.gate.schemas import CheckIn, EnterIn, GatePassOut, GateVisitorOut
 
 router = APIRouter(tags=["gate"])
 
@@ -69,11 +69,16 @@ async def _act(
 
 
 @router.post(
-    "/gate/visitors/{visit_id}/enter", response_model=GateVisitorOut, description=ACTION_DOC
+    "/gate/visitors/{visit_id}/enter",
+    response_model=GateVisitorOut,
+    description="A visitor whose identity the desk has not confirmed (`identity_confirmed` "
+    "false) needs the document seen: `{document_kind, document_checked: true}` (409 naming "
+    "`identity` without it, 422 naming the field when incomplete). " + ACTION_DOC,
 )
 async def enter(
     visit_id: str,
     response: Response,
+    data: EnterIn | None = None,
     if_match: IfMatch = None,
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(get_session),
@@ -85,7 +90,7 @@ async def enter(
         if_match,
         response,
         "visitor",
-        lambda: service.enter(session, row, principal.username),
+        lambda: service.enter(session, row, principal.username, data),
     )
     return GateVisitorOut.model_validate(row)
 

@@ -26,6 +26,7 @@ class GateVisitor(TimestampMixin, Base):
     expected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     visit_date: Mapped[date | None] = mapped_column(Date, index=True)
     identity_confirmed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    document_kind: Mapped[str | None] = mapped_column(String(20))  # seen by the guard at entry
     status: Mapped[str] = mapped_column(String(20), index=True, nullable=False)
     entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     entered_by: Mapped[str | None] = mapped_column(String(120))

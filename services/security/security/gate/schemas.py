@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from propops.identity import DocumentKind
+
 GateVisitStatus = Literal["expected", "on_site", "left", "cancelled"]
 GatePassStatus = Literal["issued", "released", "held", "cancelled"]
 
@@ -25,6 +27,7 @@ class GateVisitorOut(BaseModel):
     expected_at: datetime | None
     visit_date: date | None
     identity_confirmed: bool
+    document_kind: str | None = None  # seen by the guard at entry (the desk had not confirmed)
     status: GateVisitStatus
     entered_at: datetime | None
     entered_by: str | None
@@ -66,3 +69,11 @@ class GatePassOut(BaseModel):
 class CheckIn(BaseModel):
     items_match: bool
     notes: str | None = Field(default=None, max_length=2000)
+
+
+class EnterIn(BaseModel):
+    """The document the guard saw: needed when the desk has not confirmed the identity (the
+    same rule as the desk's confirm-identity)."""
+
+    document_kind: DocumentKind | None = None
+    document_checked: bool | None = None

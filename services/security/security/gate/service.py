@@ -3,6 +3,9 @@
 goes back to the desk by event, once (``propops.lifecycle``: a second entry, exit or check is
 a 409 naming the state).
 
+A visitor whose identity the desk has not confirmed is let in only with the document the guard
+saw (the desk's rule, ``propops.identity``); the desk's visit then records it.
+
 A pass is checked once: ``released`` when the goods match the list, ``held`` otherwise; an
 expired pass (past ``valid_until``) or a cancelled one is refused.
 """
@@ -23,10 +26,11 @@ from propops.events.payloads import (
     ReleasePassChecked,
     VisitChanged,
 )
+from propops.identity import document_seen
 from propops.lifecycle import Event, Lifecycle
 from propops.lists import Filter, ListQuery, ListSpec
 from security.gate.models import GatePass, GateVisitor
-from security.gate.schemas import CheckIn
+from security.gate.schemas import CheckIn, EnterIn
 
 VISIT_STATUSES = ("expected", "on_site", "left", "cancelled")
 PASS_STATUSES = ("issued", "released", "held", "cancelled")
@@ -76,6 +80,8 @@ async def get_visitor(session: AsyncSession, visit_id: str, principal: Principal
 
 
 def _moved(row: GateVisitor, verb: str, actor: str) -> Event:
+    """Entry and exit both say whether the guard confirmed the identity at entry (the exit's
+    event may reach the desk first)."""
     return Event(
         GateVisitMoved(
             visit_id=row.visit_id,
@@ -83,14 +89,29 @@ def _moved(row: GateVisitor, verb: str, actor: str) -> Event:
             status=row.status,
             actor=actor,
             at=utcnow(),
+            identity_confirmed=row.document_kind is not None,
+            document_kind=row.document_kind,
         ),
         subject=row.visit_id,
         event_type=f"propops.security.gate_visit.{verb}.v1",
     )
 
 
-async def enter(session: AsyncSession, row: GateVisitor, actor: str) -> GateVisitor:
+async def enter(
+    session: AsyncSession, row: GateVisitor, actor: str, data: EnterIn | None = None
+) -> GateVisitor:
+    """Let a visitor in. One whose identity the desk has not confirmed needs the document the
+    guard saw (409 naming ``identity`` without one); the entry's event then says the identity
+    was confirmed at the gate, and the desk's visit records it."""
     GATE_VISIT.check(row, "enter")
+    if not row.identity_confirmed:
+        if data is None or (data.document_kind is None and data.document_checked is None):
+            raise Conflict(
+                "the desk has not confirmed this visitor's identity: check their document",
+                field="identity",
+            )
+        row.document_kind = document_seen(data.document_kind, data.document_checked)
+        row.identity_confirmed = True
     row.entered_at, row.entered_by = utcnow(), actor
     return await GATE_VISIT.apply(
         session, row, "enter", events=lambda r: [_moved(r, "entered", actor)]
