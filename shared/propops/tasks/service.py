@@ -367,10 +367,6 @@ LIST = ListSpec(
 )
 
 
-def _as_utc(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 def completed_within(start: datetime | None, end: datetime | None) -> ColumnElement[bool]:
     """The task was completed at least once from ``start`` (included) to ``end`` (excluded):
     a completion line of its history, which a reopening keeps (it clears ``completed_at``), so
@@ -379,9 +375,9 @@ def completed_within(start: datetime | None, end: datetime | None) -> ColumnElem
         TaskHistory.task_id == Task.id, TaskHistory.action == COMPLETED
     )
     if start is not None:
-        line = line.where(TaskHistory.at >= _as_utc(start))
+        line = line.where(TaskHistory.at >= as_utc(start))
     if end is not None:
-        line = line.where(TaskHistory.at < _as_utc(end))
+        line = line.where(TaskHistory.at < as_utc(end))
     return line.exists()
 
 

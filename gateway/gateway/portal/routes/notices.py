@@ -154,10 +154,11 @@ async def edit(request: Request, notice_id: str, user: PortalUser = Depends(form
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if k not in ("csrf_token", "version")}
     version = str(form.get("version") or "")
-    headers = {"if-match": f'"{version}"'} if version.isdigit() else None
     try:
-        await user.api.request(
-            "PATCH", f"{FD}/notices/{notice_id}", json=notice_body(values), headers=headers
+        await user.api.patch(
+            f"{FD}/notices/{notice_id}",
+            notice_body(values),
+            version=int(version) if version.isdigit() else None,
         )
     except ApiError as exc:
         if exc.status in (403, 404):
