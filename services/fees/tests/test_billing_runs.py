@@ -454,9 +454,7 @@ async def test_a_renewal_does_not_raise_again_a_rent_voided_by_hand(fees: Runnin
     await add_rate(fees, prop, "2.00", "2026-01-01")
     await run_to_end(fees, prop, "2026-11")
     signed = contract(prop, start_date=date(2026, 11, 1), at=datetime(2026, 11, 20, tzinfo=UTC))
-    async with fees.ctx.db.sessions() as session:
-        await apply_contract(session, signed, "signed")
-        await session.commit()
+    await learn(fees, signed, "signed")
     (late,) = await charges_of(fees, unit_id=signed.contract_id)
     r = await fees.client.post(f"/v1/charges/{late.id}/void", json={"reason": "rent-free month"})
     assert r.status_code == 200, r.text
@@ -467,9 +465,7 @@ async def test_a_renewal_does_not_raise_again_a_rent_voided_by_hand(fees: Runnin
         end_date=date(2028, 10, 31),
         at=datetime(2026, 11, 25, tzinfo=UTC),
     )
-    async with fees.ctx.db.sessions() as session:
-        await apply_contract(session, renewed, "renewed")
-        await session.commit()
+    await learn(fees, renewed, "renewed")
     assert await rents_of(fees, signed.contract_id) == [("2026-11", Decimal("3000.00"), "voided")]
 
 
@@ -657,6 +653,23 @@ async def test_a_cancelled_booking_has_its_venue_fee_voided_once(fees: RunningAp
     assert account["items"][0]["balance"] == "0.00"
 
 
+async def learn(fees: RunningApp, event: ContractChanged, verb: str) -> None:
+    """Fees learns a lease's change, as its handler of the leasing event applies it."""
+    async with fees.ctx.db.sessions() as session:
+        await apply_contract(session, event, verb)
+        await session.commit()
+
+
+async def a_signed_monthly_lease(fees: RunningApp) -> tuple[str, ContractChanged]:
+    """A property with a 50 m2 unit at 2.00/m2 and a signed monthly lease from 16 November."""
+    prop = new_property()
+    await open_units(fees, prop, ["50.00"])
+    await add_rate(fees, prop, "2.00", "2026-01-01")
+    monthly = contract(prop)
+    await learn(fees, monthly, "signed")
+    return prop, monthly
+
+
 async def balances_of(fees: RunningApp, prop: str) -> dict[str, str]:
     accounts = (
         await fees.client.get("/v1/accounts", params={"property_id": prop, "holder": "contract"})
@@ -745,13 +758,7 @@ async def test_a_termination_after_the_run_prorates_the_period_it_falls_in(
 async def test_a_termination_before_the_run_is_prorated_by_the_run_alike(
     fees: RunningApp,
 ) -> None:
-    prop = new_property()
-    await open_units(fees, prop, ["50.00"])
-    await add_rate(fees, prop, "2.00", "2026-01-01")
-    monthly = contract(prop)
-    async with fees.ctx.db.sessions() as session:
-        await apply_contract(session, monthly, "signed")
-        await session.commit()
+    prop, monthly = await a_signed_monthly_lease(fees)
     await run_to_end(fees, prop, "2026-11")
     terminated = contract(
         prop,
@@ -759,9 +766,7 @@ async def test_a_termination_before_the_run_is_prorated_by_the_run_alike(
         terminated_on=date(2026, 12, 10),
         at=datetime(2026, 11, 25, tzinfo=UTC),
     )
-    async with fees.ctx.db.sessions() as session:
-        await apply_contract(session, terminated, "terminated")
-        await session.commit()
+    await learn(fees, terminated, "terminated")
     december = await run_to_end(fees, prop, "2026-12")
     assert december["rent_total"] == "967.74"  # the same amount as a termination learned later
     assert await rents_of(fees, monthly.contract_id) == [
@@ -773,13 +778,7 @@ async def test_a_termination_before_the_run_is_prorated_by_the_run_alike(
 async def test_a_paid_rent_is_left_as_it_is_when_the_lease_ends_in_its_period(
     fees: RunningApp,
 ) -> None:
-    prop = new_property()
-    await open_units(fees, prop, ["50.00"])
-    await add_rate(fees, prop, "2.00", "2026-01-01")
-    monthly = contract(prop)
-    async with fees.ctx.db.sessions() as session:
-        await apply_contract(session, monthly, "signed")
-        await session.commit()
+    prop, monthly = await a_signed_monthly_lease(fees)
     await run_to_end(fees, prop, "2026-11")
     await run_to_end(fees, prop, "2026-12")
     r = await fees.client.post(
@@ -793,9 +792,7 @@ async def test_a_paid_rent_is_left_as_it_is_when_the_lease_ends_in_its_period(
         terminated_on=date(2026, 12, 10),
         at=datetime(2026, 12, 11, tzinfo=UTC),
     )
-    async with fees.ctx.db.sessions() as session:
-        await apply_contract(session, terminated, "terminated")
-        await session.commit()
+    await learn(fees, terminated, "terminated")
     # fees has no credit line to give the difference back with: the paid rent stays, its
     # payment where it was
     assert await rents_of(fees, monthly.contract_id) == [
@@ -808,13 +805,7 @@ async def test_a_paid_rent_is_left_as_it_is_when_the_lease_ends_in_its_period(
 async def test_a_lease_terminated_before_its_start_owes_the_rent_raised_for_it_no_more(
     fees: RunningApp,
 ) -> None:
-    prop = new_property()
-    await open_units(fees, prop, ["50.00"])
-    await add_rate(fees, prop, "2.00", "2026-01-01")
-    monthly = contract(prop)  # from 16 November
-    async with fees.ctx.db.sessions() as session:
-        await apply_contract(session, monthly, "signed")
-        await session.commit()
+    prop, monthly = await a_signed_monthly_lease(fees)  # from 16 November
     await run_to_end(fees, prop, "2026-11")
     terminated = contract(
         prop,
@@ -822,8 +813,6 @@ async def test_a_lease_terminated_before_its_start_owes_the_rent_raised_for_it_n
         terminated_on=date(2026, 11, 10),
         at=datetime(2026, 11, 20, tzinfo=UTC),
     )
-    async with fees.ctx.db.sessions() as session:
-        await apply_contract(session, terminated, "terminated")
-        await session.commit()
+    await learn(fees, terminated, "terminated")
     assert await rents_of(fees, monthly.contract_id) == [("2026-11", Decimal("1500.00"), "voided")]
     assert await balances_of(fees, prop) == {monthly.contract_id: "0.00"}
