@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 import pytest
 from sqlalchemy import select
+from test_inspections import daily_failure
 
 from frontdesk.app import create_app
 from frontdesk.nonconformances.models import Nonconformance
@@ -199,28 +200,6 @@ def test_day_window_across_daylight_saving() -> None:
     assert until - since == timedelta(hours=23)
 
 
-async def _failed_daily_item(fd: RunningApp, prop: str, code: str) -> str:
-    """A daily round with one failed item of the desk's own: its nonconformance's id."""
-    r = await fd.client.get(
-        "/v1/inspection-templates", params={"property_id": prop, "department": "daily"}
-    )
-    [daily] = r.json()["items"]
-    r = await fd.client.post(
-        "/v1/inspections", json={"template_id": daily["id"], "property_id": prop}
-    )
-    rid = r.json()["id"]
-    results = [
-        {"code": i["code"], "result": "fail" if i["code"] == code else "na", "note": "x"}
-        for i in daily["items"]
-    ]
-    r = await fd.client.post(f"/v1/inspections/{rid}/results", json={"items": results})
-    assert r.status_code == 200, r.text
-    r = await fd.client.post(f"/v1/inspections/{rid}/submit")
-    assert r.status_code == 200, r.text
-    [nc_id] = r.json()["nonconformance_ids"]
-    return nc_id
-
-
 async def test_a_past_day_counts_nonconformances_open_at_its_end(fd: RunningApp) -> None:
     """Open at the end of the reviewed day: one raised after it is not counted; one raised
     before and closed after it is; the day's rectified ones are counted."""
@@ -236,7 +215,7 @@ async def test_a_past_day_counts_nonconformances_open_at_its_end(fd: RunningApp)
         [row] = [i for i in r.json()["inspections"] if i["department"] == "frontdesk"] or [{}]
         return row
 
-    raised = await _failed_daily_item(fd, prop["id"], "notice_boards")
+    raised = await daily_failure(fd, prop["id"], "notice_boards", "x")
     assert await desk(yesterday) == {}  # raised today: nothing of it yesterday
     now = await desk(today)
     assert (now["raised"], now["open"], now["rectified"], now["closed"]) == (1, 1, 0, 0)
